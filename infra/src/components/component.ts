@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { config } from '../config.ts';
+import { isAlive, readPid } from '../process.ts';
+
+export interface Health {
+  ok: boolean;
+  /** The version the running engine reports about itself, when it can be asked. */
+  version?: string;
+  detail?: string;
+}
+
+/** One engine of the local stack, as `infra up|down|status|logs` sees it. */
+export interface Component {
+  readonly name: string;
+  /** Set by environment: then nothing local is started, only its health is checked. */
+  readonly external: boolean;
+  readonly address: string;
+  readonly expectedVersion: string;
+  readonly logFile: string;
+  /** Components that must be healthy before this one starts. */
+  readonly after: readonly string[];
+  readonly startupTimeoutMs: number;
+  /** The pid of the running engine, if any (not necessarily alive). */
+  pid(): number | undefined;
+  /** Fetches, configures and launches; resolves once launched, not once healthy. */
+  start(): Promise<void>;
+  health(): Promise<Health>;
+  stop(): Promise<void>;
+}
+
+/** Where a component keeps its files inside the stack's state directory. */
+export function componentDir(name: string): string {
+  return join(config.stateDir, name);
+}
+
+export function alivePid(pidFile: string): number | undefined {
+  const pid = readPid(pidFile);
+  return isAlive(pid) ? pid : undefined;
+}
+
+/** Fetch with a deadline: a health probe must answer quickly or count as unhealthy. */
+export async function fetchJson<T>(url: string, timeoutMs = 2000): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,163 @@
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { config } from './config.ts';
+import { connect } from './components/connect.ts';
+import { elasticsearch } from './components/elasticsearch.ts';
+import { kafka } from './components/kafka.ts';
+import { ensureServiceDatabases, postgres } from './components/postgres.ts';
+import { describeError, type Component, type Health } from './components/component.ts';
+import { tail, waitFor } from './process.ts';
+
+/** Every engine, in start order; `down` walks it backwards. */
+export const COMPONENTS: readonly Component[] = [postgres, kafka, elasticsearch, connect];
+
+export function findComponent(name: string): Component {
+  const component = COMPONENTS.find((candidate) => candidate.name === name);
+  if (!component) throw new Error(`unknown component "${name}" (one of ${COMPONENTS.map((c) => c.name).join(', ')})`);
+  return component;
+}
+
+export class ComponentFailure extends Error {
+  constructor(component: Component, reason: string) {
+    const log = component.external ? '' : `\n--- last lines of ${component.logFile} ---\n${tail(component.logFile)}`;
+    super(`${component.name} ${reason}${log}`);
+    this.name = 'ComponentFailure';
+  }
+}
+
+/** Brings one component to healthy: leaves a healthy one alone, starts a stopped one. */
+async function bringUp(component: Component, report: (line: string) => void): Promise<void> {
+  const initial = await component.health();
+  if (initial.ok) {
+    report(`${component.name}: already running${component.external ? ' (external)' : ''}`);
+    return;
+  }
+  if (component.external) {
+    throw new ComponentFailure(component, `at ${component.address} is not healthy: ${initial.detail ?? 'no answer'}`);
+  }
+  const started = Date.now();
+  if (!component.pid()) {
+    report(`${component.name}: starting`);
+    await component.start();
+  } else {
+    report(`${component.name}: running, waiting for it to become healthy`);
+  }
+  let last: Health = initial;
+  const exit = { died: false };
+  const healthy = await waitFor(
+    async () => {
+      last = await component.health();
+      return last.ok;
+    },
+    {
+      timeoutMs: component.startupTimeoutMs,
+      stopEarly: () => {
+        exit.died = component.pid() === undefined;
+        return exit.died;
+      },
+    },
+  );
+  if (!healthy) {
+    throw new ComponentFailure(
+      component,
+      exit.died
+        ? 'exited during start-up'
+        : `did not become healthy in ${component.startupTimeoutMs / 1000}s: ${last.detail ?? ''}`,
+    );
+  }
+  report(`${component.name}: healthy in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+/**
+ * Starts whatever is not running, in parallel where dependencies allow, and waits until
+ * everything is healthy. Running it again on a healthy stack changes nothing.
+ */
+export async function up(report: (line: string) => void = console.log): Promise<void> {
+  mkdirSync(config.stateDir, { recursive: true });
+  const done = new Map<string, Promise<void>>();
+  const launch = (component: Component): Promise<void> => {
+    let promise = done.get(component.name);
+    if (!promise) {
+      promise = Promise.all(component.after.map((name) => launch(findComponent(name)))).then(() =>
+        bringUp(component, report),
+      );
+      done.set(component.name, promise);
+    }
+    return promise;
+  };
+  const results = await Promise.allSettled(COMPONENTS.map(launch));
+  const failures = results.flatMap((result) => (result.status === 'rejected' ? [describeError(result.reason)] : []));
+  if (failures.length > 0) throw new Error(failures.join('\n\n'));
+  await ensureServiceDatabases(config.endpoints.postgres.url);
+}
+
+export async function down(report: (line: string) => void = console.log): Promise<void> {
+  for (const component of [...COMPONENTS].reverse()) {
+    if (component.external || !component.pid()) continue;
+    report(`${component.name}: stopping`);
+    await component.stop();
+  }
+}
+
+export interface ComponentStatus {
+  name: string;
+  version: string;
+  address: string;
+  pid: string;
+  health: string;
+}
+
+export async function status(): Promise<ComponentStatus[]> {
+  return Promise.all(
+    COMPONENTS.map(async (component) => {
+      const health = await component.health();
+      const pid = component.pid();
+      let state: string;
+      if (health.ok) state = `healthy${health.detail ? ` (${health.detail})` : ''}`;
+      else if (component.external) state = `unreachable: ${health.detail ?? ''}`;
+      else if (pid) state = `starting or unhealthy: ${health.detail ?? ''}`;
+      else state = existsSync(component.logFile) ? 'stopped' : 'never started';
+      return {
+        name: component.name,
+        version: health.version ?? component.expectedVersion,
+        address: component.address,
+        pid: component.external ? 'external' : String(pid ?? '-'),
+        health: state,
+      };
+    }),
+  );
+}
+
+export function formatTable(rows: readonly Record<string, string>[]): string {
+  const first = rows[0];
+  if (!first) return '';
+  const columns = Object.keys(first);
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((row) => line(columns.map((c) => row[c] ?? '')))].join(
+    '\n',
+  );
+}
+
+/** Stops the stack and deletes its data; downloaded engines stay cached. */
+export async function reset(report: (line: string) => void = console.log): Promise<void> {
+  await down(report);
+  rmSync(config.stateDir, { recursive: true, force: true });
+  report(`removed ${config.stateDir}`);
+}
+
+/** Prints a component's log, following it with `follow`. */
+export function logs(component: Component, follow: boolean): Promise<void> {
+  const args = ['-n', '200', ...(follow ? ['-F'] : []), component.logFile];
+  return new Promise((resolve, reject) => {
+    const child = spawn('tail', args, { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', () => {
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Typed reading of environment variables. Each process has one `config.ts` that calls
+ * {@link loadConfig} once at start-up; nothing else reads `process.env`. Every problem is
+ * collected so that a misconfigured process reports all of them at once, not one per restart.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Thrown by {@link loadConfig} with every invalid or missing variable listed. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface IntOptions {
+  min?: number;
+  max?: number;
+}
+
+/** Reads one variable at a time; a missing variable with no default is a problem. */
+export interface EnvReader {
+  /** True when the variable is set to a non-empty value. */
+  has(name: string): boolean;
+  string(name: string, fallback?: string): string;
+  optional(name: string): string | undefined;
+  int(name: string, fallback?: number, options?: IntOptions): number;
+  bool(name: string, fallback?: boolean): boolean;
+  /** Comma-separated list; blanks are dropped. */
+  list(name: string, fallback?: readonly string[]): string[];
+  url(name: string, fallback?: string): string;
+  oneOf<const T extends string>(name: string, allowed: readonly T[], fallback?: T): T;
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+function createReader(source: Env, problems: string[]): EnvReader {
+  const raw = (name: string): string | undefined => {
+    const value = source[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const required = <T>(name: string, fallback: T | undefined, placeholder: T): T => {
+    if (fallback !== undefined) return fallback;
+    problems.push(`${name} is required`);
+    return placeholder;
+  };
+
+  return {
+    has: (name) => raw(name) !== undefined,
+    optional: raw,
+    string(name, fallback) {
+      return raw(name) ?? required(name, fallback, '');
+    },
+    int(name, fallback, options = {}) {
+      const value = raw(name);
+      if (value === undefined) return required(name, fallback, 0);
+      const parsed = Number(value);
+      if (!Number.isSafeInteger(parsed)) {
+        problems.push(`${name} must be an integer, got "${value}"`);
+        return fallback ?? 0;
+      }
+      if (options.min !== undefined && parsed < options.min) {
+        problems.push(`${name} must be at least ${options.min}, got ${parsed}`);
+      }
+      if (options.max !== undefined && parsed > options.max) {
+        problems.push(`${name} must be at most ${options.max}, got ${parsed}`);
+      }
+      return parsed;
+    },
+    bool(name, fallback) {
+      const value = raw(name)?.toLowerCase();
+      if (value === undefined) return required(name, fallback, false);
+      if (TRUE.has(value)) return true;
+      if (FALSE.has(value)) return false;
+      problems.push(`${name} must be true or false, got "${value}"`);
+      return fallback ?? false;
+    },
+    list(name, fallback) {
+      const value = raw(name);
+      if (value === undefined) return [...required(name, fallback, [])];
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    },
+    url(name, fallback) {
+      const value = raw(name) ?? required(name, fallback, '');
+      if (value !== '' && !URL.canParse(value)) problems.push(`${name} must be a URL, got "${value}"`);
+      return value;
+    },
+    oneOf(name, allowed, fallback) {
+      const value = raw(name);
+      if (value === undefined) return required(name, fallback, allowed[0] as (typeof allowed)[number]);
+      const match = allowed.find((candidate) => candidate === value);
+      if (match === undefined) {
+        problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+        return fallback ?? (allowed[0] as (typeof allowed)[number]);
+      }
+      return match;
+    },
+  };
+}
+
+/** Builds a typed configuration object, throwing one {@link ConfigError} for all problems. */
+export function loadConfig<T>(build: (env: EnvReader) => T, source: Env = process.env): T {
+  const problems: string[] = [];
+  const config = build(createReader(source, problems));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,41 @@
+/**
+ * Kafka access for every service. kafkajs is unmaintained, so it stays behind this package:
+ * services import from here only, and replacing the client later touches one place.
+ */
+import { Kafka, logLevel, type LogEntry, type KafkaConfig } from 'kafkajs';
+import type { Logger } from '@emporium/logging';
+
+export type { Admin, Consumer, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
+
+export interface KafkaClientOptions {
+  clientId: string;
+  brokers: readonly string[];
+  logger: Logger;
+  /** How long a connection attempt may take before it counts as failed. */
+  connectionTimeoutMs?: number;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** Creates a client whose own log lines go through the service's logger. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const logger = options.logger.child({ component: 'kafka' });
+  const config: KafkaConfig = {
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        logger[LEVELS[level] ?? 'info'](rest, message);
+      },
+  };
+  return new Kafka(config);
+}
