@@ -48,9 +48,13 @@ if [ "$(node --version 2>/dev/null || true)" != "v$NODE_VERSION" ]; then
   nodebin="$nodedir/node_modules/node-linux-$arch/bin"
   if [ ! -x "$nodebin/node" ]; then
     log "installing Node $NODE_VERSION into $nodedir"
-    mkdir -p "$nodedir"
+    # Into a scratch directory first, so an interrupted install is never mistaken for one.
+    staging="$nodedir.partial.$$"
+    rm -rf "$staging" "$nodedir"
+    mkdir -p "$staging"
     npm install --silent --no-save --no-package-lock --no-audit --no-fund \
-      --prefix "$nodedir" "node-linux-$arch@$NODE_VERSION" >&2
+      --prefix "$staging" "node-linux-$arch@$NODE_VERSION" >&2
+    mv "$staging" "$nodedir"
   fi
   PATH="$nodebin:$PATH"
   export PATH

@@ -1,0 +1,15 @@
+/**
+ * Boots the platform for the e2e layer the way `npm start` does: the stack, then every
+ * service as its own process. Service logs go to the stack's state directory.
+ */
+import { join } from 'node:path';
+import { config } from '../infra/src/config.ts';
+import { SERVICES } from '../infra/src/services.ts';
+import { up } from '../infra/src/stack.ts';
+import { startServices } from '../infra/src/supervisor.ts';
+
+export default async function setup(): Promise<() => Promise<void>> {
+  await up(() => undefined);
+  const running = await startServices(SERVICES, { logDir: join(config.stateDir, 'logs', 'e2e') });
+  return () => running.stop();
+}

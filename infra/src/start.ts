@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the whole platform on this machine. Brings the stack up, prepares the
+ * databases, starts every service and the router, and prints where to find them.
+ * Ctrl-C stops the services; the stack keeps running (and keeps its data) for the next start.
+ */
+import { config } from './config.ts';
+import { formatTable, status, up } from './stack.ts';
+import { SERVICES, serviceUrl } from './services.ts';
+import { startServices } from './supervisor.ts';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log('Starting the stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Elasticsearch)...');
+  await up((line) => {
+    console.log(`  ${line}`);
+  });
+
+  console.log('Starting the services...');
+  const running = await startServices(SERVICES);
+
+  const stack = await status();
+  const rows = [
+    ...SERVICES.map((service) => ({
+      name: service.name,
+      address: serviceUrl(service),
+      pid: String(running.children.get(service.name)?.pid ?? '-'),
+    })),
+    ...stack.map((row) => ({ name: row.name, address: row.address, pid: row.pid })),
+  ];
+  const router = SERVICES.find((service) => service.name === 'router');
+  console.log(`\n${formatTable(rows)}\n`);
+  if (router) {
+    console.log(`GraphQL endpoint and Apollo Sandbox: ${serviceUrl(router, '/graphql')}`);
+  }
+  console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s. Stack data: ${config.stateDir}`);
+  console.log('Ctrl-C stops the services; `npm run infra -- down` stops the stack.');
+
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the services...');
+    void running.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  for (const [name, child] of running.children) {
+    child.once('exit', (code) => {
+      if (stopping) return;
+      console.error(`${name} exited with code ${code ?? 'null'}; stopping the rest`);
+      shutdown();
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from './config.ts';
+import { serviceUrl, type ServiceSpec } from './services.ts';
+import { waitFor } from './process.ts';
+
+/** Running platform processes, stopped together. */
+export interface RunningServices {
+  readonly children: ReadonlyMap<string, ChildProcess>;
+  stop(): Promise<void>;
+}
+
+export interface SuperviseOptions {
+  /** Extra environment for every service (on top of this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Lines go to `<logDir>/<name>.log`; without it they are printed with the name in front. */
+  logDir?: string;
+  startupTimeoutMs?: number;
+}
+
+function pipeOutput(child: ChildProcess, name: string, logDir: string | undefined): void {
+  if (logDir) {
+    const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+    return;
+  }
+  for (const stream of [child.stdout, child.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      process.stdout.write(`${name.padEnd(9)}| ${line}\n`);
+    });
+  }
+}
+
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Starts the services and waits until each answers /health. When one exits or never
+ * becomes healthy, the others are stopped and the error names it.
+ */
+export async function startServices(
+  services: readonly ServiceSpec[],
+  options: SuperviseOptions = {},
+): Promise<RunningServices> {
+  if (options.logDir) mkdirSync(options.logDir, { recursive: true });
+  const children = new Map<string, ChildProcess>();
+  const stop = async (): Promise<void> => {
+    await Promise.all([...children.values()].map((child) => stopChild(child)));
+  };
+
+  try {
+    for (const service of services) {
+      const child = spawn(process.execPath, [join(repoRoot, service.entry)], {
+        cwd: repoRoot,
+        env: { ...process.env, ...options.env, ...service.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.set(service.name, child);
+      pipeOutput(child, service.name, options.logDir);
+    }
+    await Promise.all(
+      services.map(async (service) => {
+        const child = children.get(service.name);
+        const healthy = await waitFor(
+          async () => (await fetch(serviceUrl(service, '/health'), { signal: AbortSignal.timeout(1000) })).ok,
+          { timeoutMs: options.startupTimeoutMs ?? 60_000, intervalMs: 200, stopEarly: () => child?.exitCode !== null },
+        );
+        if (!healthy) {
+          const where = options.logDir ? ` (see ${join(options.logDir, `${service.name}.log`)})` : '';
+          throw new Error(`${service.name} ${child?.exitCode !== null ? 'exited' : 'did not become healthy'}${where}`);
+        }
+      }),
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { children, stop };
+}

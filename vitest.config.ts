@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One runner, three layers: unit tests beside the code (no I/O), integration tests on the
+ * real engines of the local stack, and end-to-end tests through the router with every
+ * service running as its own process.
+ */
+const summaryFile = process.env['EMPORIUM_TEST_SUMMARY'];
+
+export default defineConfig({
+  test: {
+    reporters: ['default', ['./packages/testing/src/summary-reporter.ts', { outputFile: summaryFile }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{packages/*,infra,router,bench}/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{packages/*,infra,router}/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts'],
+          globalSetup: ['./infra/src/test-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          globalSetup: ['./e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
