@@ -3,14 +3,26 @@
  * Kafka Connect with Debezium, and Elasticsearch.
  */
 import { config } from './config.ts';
-import { COMPONENTS, down, findComponent, formatTable, logs, reset, status, up } from './stack.ts';
+import {
+  COMPONENTS,
+  down,
+  findComponent,
+  formatMiB,
+  formatTable,
+  logs,
+  provision,
+  reset,
+  status,
+  up,
+} from './stack.ts';
 
 const USAGE = `usage: npm run infra -- <command>
   up                 start every component that is not running and wait until all are healthy
   down               stop the local components (data is kept)
-  status             version, address, pid and health of each component
+  status [--json]    version, address, pid, memory and health of each component
   logs <name> [-f]   the log of one component (${COMPONENTS.map((c) => c.name).join(', ')})
-  reset              stop and delete the stack's data (downloads stay cached)`;
+  reset              stop and delete the stack's data (downloads stay cached)
+  provision          create what the services need in running engines (databases), idempotently`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -26,7 +38,15 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'status': {
       const rows = await status();
-      console.log(formatTable(rows.map((row) => ({ ...row }))));
+      if (rest.includes('--json')) console.log(JSON.stringify(rows));
+      else {
+        const table = rows.map(({ memoryBytes, health, ...row }) => ({
+          ...row,
+          memory: memoryBytes === undefined ? '-' : formatMiB(memoryBytes),
+          health,
+        }));
+        console.log(formatTable(table));
+      }
       return rows.every((row) => row.health.startsWith('healthy')) ? 0 : 1;
     }
     case 'logs': {
@@ -40,6 +60,10 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'reset':
       await reset();
+      return 0;
+    case 'provision':
+      await provision();
+      console.log('provisioned');
       return 0;
     default:
       console.error(USAGE);

@@ -6,7 +6,7 @@ import { elasticsearch } from './components/elasticsearch.ts';
 import { kafka } from './components/kafka.ts';
 import { ensureServiceDatabases, postgres } from './components/postgres.ts';
 import { describeError, type Component, type Health } from './components/component.ts';
-import { tail, waitFor } from './process.ts';
+import { tail, treeRssBytes, waitFor } from './process.ts';
 
 /** Every engine, in start order; `down` walks it backwards. */
 export const COMPONENTS: readonly Component[] = [postgres, kafka, elasticsearch, connect];
@@ -88,6 +88,14 @@ export async function up(report: (line: string) => void = console.log): Promise<
   const results = await Promise.allSettled(COMPONENTS.map(launch));
   const failures = results.flatMap((result) => (result.status === 'rejected' ? [describeError(result.reason)] : []));
   if (failures.length > 0) throw new Error(failures.join('\n\n'));
+  await provision();
+}
+
+/**
+ * What the platform needs inside the engines, local or external: each service's database.
+ * Idempotent, so `up`, `npm start` and docker compose's provisioning step all run it.
+ */
+export async function provision(): Promise<void> {
   await ensureServiceDatabases(config.endpoints.postgres.url);
 }
 
@@ -104,8 +112,12 @@ export interface ComponentStatus {
   version: string;
   address: string;
   pid: string;
+  /** Resident memory of the component's processes, when they run on this machine. */
+  memoryBytes: number | undefined;
   health: string;
 }
+
+export const formatMiB = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 export async function status(): Promise<ComponentStatus[]> {
   return Promise.all(
@@ -122,6 +134,7 @@ export async function status(): Promise<ComponentStatus[]> {
         version: health.version ?? component.expectedVersion,
         address: component.address,
         pid: component.external ? 'external' : String(pid ?? '-'),
+        memoryBytes: pid ? treeRssBytes(pid) : undefined,
         health: state,
       };
     }),

@@ -1,0 +1,34 @@
+/**
+ * `npm run bench [-- scenario ...]`: runs the load scenarios against real processes on this
+ * machine and rewrites their sections of BENCHMARKS.md.
+ */
+import { join, resolve } from 'node:path';
+import { writeSections, type BenchSection } from './report.ts';
+import { stackColdStart } from './scenarios/stack-cold-start.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const scratchDir = process.getuid?.() === 0 ? '/var/lib/emporium/bench' : join(repoRoot, '.emporium', 'bench');
+
+const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
+  'stack-cold-start': () => stackColdStart({ repoRoot, scratchDir, runs: 3 }),
+};
+
+async function main(requested: readonly string[]): Promise<void> {
+  const names = requested.length > 0 ? requested : Object.keys(SCENARIOS);
+  const unknown = names.filter((name) => !(name in SCENARIOS));
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+  for (const name of names) {
+    const scenario = SCENARIOS[name];
+    if (!scenario) continue;
+    console.log(`bench: ${name}`);
+    const section = await scenario();
+    writeSections(join(repoRoot, 'BENCHMARKS.md'), [section]);
+    console.log(section.body);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { repoRoot } from '../src/config.ts';
+import { SERVICES } from '../src/services.ts';
+
+/** There is no Docker engine here, so Debian's docker-compose validates the file instead. */
+const compose = (...args: string[]): string =>
+  execFileSync('docker-compose', ['-f', join(repoRoot, 'docker-compose.yml'), ...args], { encoding: 'utf8' });
+
+interface ComposeService {
+  image?: string;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+describe('docker-compose.yml', () => {
+  it('is a valid compose file with the engines, provisioning and every platform service', () => {
+    const services = compose('config', '--services').trim().split('\n').sort();
+    expect(services).toEqual(
+      ['connect', 'elasticsearch', 'kafka', 'postgres', 'provision', ...SERVICES.map((service) => service.name)].sort(),
+    );
+  });
+
+  it('starts each service only after what it needs is healthy, and health-checks every long-running one', () => {
+    const resolved = parse(compose('config')) as { services: Record<string, ComposeService> };
+    for (const [name, service] of Object.entries(resolved.services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        const expected = dependency === 'provision' ? 'service_completed_successfully' : 'service_healthy';
+        expect(`${name} -> ${dependency}: ${condition}`).toBe(`${name} -> ${dependency}: ${expected}`);
+      }
+      if (name !== 'provision') expect(service.healthcheck, `${name} has a healthcheck`).toBeDefined();
+    }
+    expect(resolved.services['postgres']?.image).toMatch(/^postgres:/);
+    expect(JSON.stringify(resolved.services['postgres'])).toContain('wal_level=logical');
+  });
+});
