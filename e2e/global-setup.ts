@@ -4,12 +4,15 @@
  */
 import { join } from 'node:path';
 import { config } from '../infra/src/config.ts';
-import { SERVICES } from '../infra/src/services.ts';
+import { SERVICE_STAGES, platformEnv } from '../infra/src/services.ts';
 import { up } from '../infra/src/stack.ts';
 import { startServices } from '../infra/src/supervisor.ts';
 
 export default async function setup(): Promise<() => Promise<void>> {
   await up(() => undefined);
-  const running = await startServices(SERVICES, { logDir: join(config.stateDir, 'logs', 'e2e') });
+  const running = await startServices(SERVICE_STAGES, {
+    env: platformEnv(),
+    logDir: join(config.stateDir, 'logs', 'e2e'),
+  });
   return () => running.stop();
 }

@@ -1,22 +1,54 @@
+import { randomBytes } from 'node:crypto';
 import { LOCAL_HOST } from '@emporium/config';
 
 /**
- * The platform's own processes, as `npm start`, the e2e tests and the benchmarks run them.
- * Each listens on its own port and answers GET /health when ready.
+ * The platform's own processes, as `npm start`, the e2e tests, composition and the
+ * benchmarks know them. Each listens on its own port and answers GET /health when ready.
  */
 export interface ServiceSpec {
   name: string;
   /** Entry point relative to the repository root, run with the project's Node. */
   entry: string;
   port: number;
-  /** Environment the process needs beyond the stack's endpoints. */
+  /** Environment the process needs beyond the stack's endpoints and the shared secret. */
   env: Record<string, string>;
+  /** For subgraphs: the SDL file composed into the supergraph. */
+  schema?: string;
 }
 
 export const ROUTER_PORT = 4000;
 
-export const SERVICES: readonly ServiceSpec[] = [
-  { name: 'router', entry: 'router/src/index.ts', port: ROUTER_PORT, env: { ROUTER_PORT: String(ROUTER_PORT) } },
-];
+const subgraph = (name: string, port: number): ServiceSpec => ({
+  name,
+  entry: `subgraphs/${name}/src/index.ts`,
+  port,
+  env: { [`${name.toUpperCase()}_PORT`]: String(port) },
+  schema: `subgraphs/${name}/schema.graphql`,
+});
+
+export const SUBGRAPHS: readonly ServiceSpec[] = [subgraph('identity', 4001)];
+
+export const ROUTER: ServiceSpec = {
+  name: 'router',
+  entry: 'router/src/index.ts',
+  port: ROUTER_PORT,
+  env: { ROUTER_PORT: String(ROUTER_PORT) },
+};
+
+/** Start order: subgraphs first, so the router finds them ready. */
+export const SERVICES: readonly ServiceSpec[] = [...SUBGRAPHS, ROUTER];
+
+/** How services start: every subgraph in parallel, then the router, which needs them. */
+export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [SUBGRAPHS, [ROUTER]];
 
 export const serviceUrl = (service: ServiceSpec, path = ''): string => `http://${LOCAL_HOST}:${service.port}${path}`;
+
+/**
+ * Environment every platform process gets when started locally. The router and the
+ * subgraphs share a signing secret; a fresh one per start keeps any old assertion useless.
+ */
+export function platformEnv(existing: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return {
+    ROUTER_SIGNING_SECRET: existing['ROUTER_SIGNING_SECRET'] ?? randomBytes(32).toString('base64url'),
+  };
+}

@@ -5,7 +5,7 @@
  */
 import { config } from './config.ts';
 import { formatTable, status, up } from './stack.ts';
-import { SERVICES, serviceUrl } from './services.ts';
+import { SERVICES, SERVICE_STAGES, platformEnv, serviceUrl } from './services.ts';
 import { startServices } from './supervisor.ts';
 
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   });
 
   console.log('Starting the services...');
-  const running = await startServices(SERVICES);
+  const running = await startServices(SERVICE_STAGES, { env: platformEnv() });
 
   const stack = await status();
   const rows = [

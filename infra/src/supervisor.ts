@@ -49,11 +49,12 @@ async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
 }
 
 /**
- * Starts the services and waits until each answers /health. When one exits or never
- * becomes healthy, the others are stopped and the error names it.
+ * Starts the services stage by stage (all of a stage in parallel) and waits until each
+ * answers /health before the next stage. When one exits or never becomes healthy, the
+ * others are stopped and the error names it.
  */
 export async function startServices(
-  services: readonly ServiceSpec[],
+  stages: readonly (readonly ServiceSpec[])[],
   options: SuperviseOptions = {},
 ): Promise<RunningServices> {
   if (options.logDir) mkdirSync(options.logDir, { recursive: true });
@@ -62,29 +63,26 @@ export async function startServices(
     await Promise.all([...children.values()].map((child) => stopChild(child)));
   };
 
-  try {
-    for (const service of services) {
-      const child = spawn(process.execPath, [join(repoRoot, service.entry)], {
-        cwd: repoRoot,
-        env: { ...process.env, ...options.env, ...service.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.set(service.name, child);
-      pipeOutput(child, service.name, options.logDir);
-    }
-    await Promise.all(
-      services.map(async (service) => {
-        const child = children.get(service.name);
-        const healthy = await waitFor(
-          async () => (await fetch(serviceUrl(service, '/health'), { signal: AbortSignal.timeout(1000) })).ok,
-          { timeoutMs: options.startupTimeoutMs ?? 60_000, intervalMs: 200, stopEarly: () => child?.exitCode !== null },
-        );
-        if (!healthy) {
-          const where = options.logDir ? ` (see ${join(options.logDir, `${service.name}.log`)})` : '';
-          throw new Error(`${service.name} ${child?.exitCode !== null ? 'exited' : 'did not become healthy'}${where}`);
-        }
-      }),
+  const launch = async (service: ServiceSpec): Promise<void> => {
+    const child = spawn(process.execPath, [join(repoRoot, service.entry)], {
+      cwd: repoRoot,
+      env: { ...process.env, ...options.env, ...service.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.set(service.name, child);
+    pipeOutput(child, service.name, options.logDir);
+    const healthy = await waitFor(
+      async () => (await fetch(serviceUrl(service, '/health'), { signal: AbortSignal.timeout(1000) })).ok,
+      { timeoutMs: options.startupTimeoutMs ?? 60_000, intervalMs: 200, stopEarly: () => child.exitCode !== null },
     );
+    if (!healthy) {
+      const where = options.logDir ? ` (see ${join(options.logDir, `${service.name}.log`)})` : '';
+      throw new Error(`${service.name} ${child.exitCode !== null ? 'exited' : 'did not become healthy'}${where}`);
+    }
+  };
+
+  try {
+    for (const stage of stages) await Promise.all(stage.map(launch));
   } catch (error) {
     await stop();
     throw error;

@@ -1,18 +1,69 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { routerSecret } from '@emporium/auth';
+import { createErrorFormatter, createGraphQLHandler, listen, serveRoutes } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
+import { createTokenVerifier } from './auth.ts';
 import type { RouterConfig } from './config.ts';
+import { createGateway, type RouterContext } from './gateway.ts';
+import { limitsPlugin } from './limits.ts';
+
+const REQUEST_ID = /^[\w-]{8,64}$/;
+
+export interface Router {
+  readonly httpServer: Server;
+  listen(): Promise<void>;
+  stop(): Promise<void>;
+}
 
 /**
- * The router's HTTP server. It answers liveness on /health; the federated GraphQL endpoint
- * and its WebSocket upgrade mount on the same server at /graphql.
+ * The router's HTTP server: the federated GraphQL endpoint on /graphql (Apollo Sandbox on
+ * GET in development) and liveness on /health. Subscriptions upgrade to WebSocket on the
+ * same path, which is why the server is a plain node:http one the WebSocket server can share.
  */
-export function createRouterServer(_config: RouterConfig, logger: Logger): Server {
-  return createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
-      return;
-    }
-    logger.debug({ method: req.method, url: req.url }, 'no route');
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
+export async function createRouter(config: RouterConfig, logger: Logger): Promise<Router> {
+  const httpServer = createServer();
+  const secret = routerSecret(config.routerSecret);
+  const verifyToken = createTokenVerifier(config.jwksUrl);
+  const apollo = new ApolloServer<RouterContext>({
+    gateway: createGateway(config, secret),
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      limitsPlugin(config.limits),
+    ],
   });
+  await apollo.start();
+
+  const graphql = createGraphQLHandler<RouterContext>({
+    server: apollo,
+    maxBodyBytes: config.limits.maxBodyBytes,
+    context: async (req) => {
+      const caller = await verifyToken(req.headers.authorization);
+      if (caller instanceof Error) throw caller;
+      const given = req.headers['x-request-id'];
+      const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      return { caller, requestId };
+    },
+  });
+
+  serveRoutes(httpServer, { graphql, logger });
+
+  return {
+    httpServer,
+    listen: async () => {
+      await listen(httpServer, config.port, config.host);
+      logger.info({ port: config.port }, 'router listening');
+    },
+    stop: () => apollo.stop(),
+  };
 }

@@ -1,0 +1,71 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from '@emporium/logging';
+
+/**
+ * Codes a client may see on a GraphQL error (the contract's list, plus the request-level
+ * ones Apollo Server raises for unparsable or invalid documents).
+ */
+export const PUBLIC_ERROR_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'INTERNAL_SERVER_ERROR',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Extension keys that may reach a client; everything else (stack traces, service names) is dropped. */
+const PUBLIC_EXTENSIONS = new Set(['code', 'retryAfterSeconds']);
+
+export const unauthenticated = (message = 'Sign in to do this'): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+
+export const forbidden = (message = 'You are not allowed to do this'): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+
+export const badUserInput = (message: string): GraphQLError =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** An expected, user-caused failure, returned in a mutation payload's `userErrors`. */
+export interface UserError {
+  code: string;
+  /** Path of the offending input field, e.g. ['input', 'price', 'amount'], or null. */
+  field: string[] | null;
+  message: string;
+}
+
+export const userError = (code: string, message: string, field: string[] | null = null): UserError => ({
+  code,
+  field,
+  message,
+});
+
+/**
+ * The last step before an error leaves a server: errors with a public code keep their
+ * message; anything else is logged in full and replaced by a generic internal error, so
+ * no stack trace, SQL or hostname reaches a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = typeof formatted.extensions?.['code'] === 'string' ? formatted.extensions['code'] : undefined;
+    if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR' && PUBLIC_ERROR_CODES.has(code)) {
+      const extensions = Object.fromEntries(
+        Object.entries(formatted.extensions ?? {}).filter(([key]) => PUBLIC_EXTENSIONS.has(key)),
+      );
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: error, path: formatted.path }, 'internal error');
+    return {
+      message: 'Internal server error',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

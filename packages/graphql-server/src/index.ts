@@ -1,0 +1,18 @@
+export {
+  PUBLIC_ERROR_CODES,
+  badUserInput,
+  createErrorFormatter,
+  forbidden,
+  unauthenticated,
+  userError,
+} from './errors.ts';
+export type { UserError } from './errors.ts';
+export { DEFAULT_MAX_BODY_BYTES, createGraphQLHandler } from './http.ts';
+export type { GraphQLHttpOptions } from './http.ts';
+export { createSubgraphServer } from './subgraph.ts';
+export type { RequestIdentity, SubgraphServer, SubgraphServerOptions } from './subgraph.ts';
+export { runUntilSignalled } from './lifecycle.ts';
+export { DateTimeScalar } from './scalars.ts';
+export { buildFederatedSchema, readTypeDefs } from './schema.ts';
+export { listen, serveRoutes } from './routes.ts';
+export type { Route } from './routes.ts';

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { InvalidAssertionError, ROUTER_ASSERTION_HEADER, verifyRouterAssertion, type Caller } from '@emporium/auth';
+import type { Logger } from '@emporium/logging';
+import { createErrorFormatter } from './errors.ts';
+import { createGraphQLHandler } from './http.ts';
+import { listen, serveRoutes, type Route } from './routes.ts';
+
+/** What every subgraph context starts from: the verified caller and the request's id. */
+export interface RequestIdentity {
+  caller: Caller | null;
+  requestId: string;
+}
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  /** The subgraph's name in the supergraph; router assertions are addressed to it. */
+  name: string;
+  schema: GraphQLSchema;
+  routerSecret: Uint8Array;
+  logger: Logger;
+  /** Builds the per-request context (fork the EntityManager, create loaders) once the caller is known. */
+  context: (identity: RequestIdentity) => TContext | Promise<TContext>;
+  /** Extra HTTP routes (e.g. identity's JWKS); return true when the request was handled. */
+  routes?: Route;
+}
+
+export interface SubgraphServer {
+  readonly httpServer: Server;
+  listen(port: number, host: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const rejected = (): GraphQLError =>
+  new GraphQLError('Requests to this service must come through the router', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+
+/**
+ * A subgraph's HTTP server: GraphQL on /graphql for requests that carry a valid router
+ * assertion, /health for the supervisor and load balancers, nothing else. Subgraphs are
+ * internal, so introspection and the landing page are off.
+ */
+export async function createSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer> {
+  const logger = options.logger;
+  const httpServer = createServer();
+  const apollo = new ApolloServer<TContext>({
+    schema: options.schema,
+    introspection: false,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const graphql = createGraphQLHandler<TContext>({
+    server: apollo,
+    context: async (req) => {
+      const header = req.headers[ROUTER_ASSERTION_HEADER];
+      try {
+        const identity = await verifyRouterAssertion(
+          options.routerSecret,
+          options.name,
+          Array.isArray(header) ? header[0] : header,
+        );
+        return await options.context({ ...identity, requestId: identity.requestId || randomUUID() });
+      } catch (error) {
+        if (error instanceof InvalidAssertionError) {
+          logger.warn(
+            { reason: error.message, remote: req.socket.remoteAddress },
+            'request without a valid router assertion',
+          );
+          throw rejected();
+        }
+        throw error;
+      }
+    },
+  });
+
+  serveRoutes(httpServer, { graphql, routes: options.routes, logger });
+
+  return {
+    httpServer,
+    listen: async (port, host) => {
+      await listen(httpServer, port, host);
+      logger.info({ port }, `${options.name} subgraph listening`);
+    },
+    stop: () => apollo.stop(),
+  };
+}

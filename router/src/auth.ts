@@ -1,0 +1,35 @@
+import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
+import { USER_TOKEN_ALGORITHM, USER_TOKEN_AUDIENCE, USER_TOKEN_ISSUER, isRole, type Caller } from '@emporium/auth';
+import { unauthenticated } from '@emporium/graphql-server';
+import type { GraphQLError } from 'graphql';
+
+/**
+ * Verifies user tokens against identity's published keys (fetched and cached by `kid`;
+ * an unknown `kid` triggers a refetch, which is how a key rotation reaches the router).
+ */
+export function createTokenVerifier(jwksUrl: string) {
+  const keys = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 2000 });
+
+  /** No header: anonymous. A header that does not verify: UNAUTHENTICATED, never anonymous. */
+  return async (authorization: string | undefined): Promise<Caller | null | GraphQLError> => {
+    if (authorization === undefined || authorization === '') return null;
+    const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/.exec(authorization.trim());
+    if (!match?.[1]) return unauthenticated('The Authorization header must be "Bearer <token>"');
+    try {
+      const { payload } = await jwtVerify(match[1], keys, {
+        algorithms: [USER_TOKEN_ALGORITHM],
+        issuer: USER_TOKEN_ISSUER,
+        audience: USER_TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'exp'],
+      });
+      const roles = Array.isArray(payload['roles']) ? payload['roles'].filter(isRole) : [];
+      return { userId: payload.sub ?? '', roles };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired; sign in again');
+      // Identity not answering is our failure, not the caller's: report it as internal.
+      if (error instanceof errors.JWKSTimeout) throw error;
+      if (error instanceof errors.JOSEError) return unauthenticated('The token is not valid');
+      throw error;
+    }
+  };
+}

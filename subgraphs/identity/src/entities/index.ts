@@ -1,0 +1,4 @@
+import { SigningKeySchema } from './signing-key.entity.ts';
+import { UserSchema } from './user.entity.ts';
+
+export const entities = [UserSchema, SigningKeySchema];

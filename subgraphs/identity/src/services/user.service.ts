@@ -1,0 +1,85 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { isRole, type Role } from '@emporium/auth';
+import { userError, type UserError } from '@emporium/graphql-server';
+import type { IdentityContext } from '../context.ts';
+import { UserSchema, type User } from '../entities/user.entity.ts';
+import { hashPassword, passwordWeakness, verifyPassword } from './password.ts';
+
+export interface SignedIn {
+  token: string | null;
+  user: User | null;
+  userErrors: UserError[];
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CONTROL = /\p{Cc}/u;
+const failed = (...userErrors: UserError[]): SignedIn => ({ token: null, user: null, userErrors });
+const invalidCredentials = (): SignedIn =>
+  failed(userError('INVALID_CREDENTIALS', 'The email or password is incorrect'));
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+export const rolesOf = (user: User): Role[] => user.roles.filter(isRole);
+
+/** Accounts: registration, sign-in, lookup. */
+export class UserService {
+  /**
+   * A hash of a random password, checked when the email is unknown so that an unknown
+   * email costs the same time as a wrong password and the two cannot be told apart.
+   */
+  private readonly decoyHash: Promise<string>;
+  private readonly costLog2: number;
+
+  constructor(costLog2: number) {
+    this.costLog2 = costLog2;
+    this.decoyHash = hashPassword(crypto.randomUUID(), costLog2);
+  }
+
+  async register(
+    ctx: IdentityContext,
+    input: { email: string; password: string; displayName: string },
+  ): Promise<SignedIn> {
+    const email = normaliseEmail(input.email);
+    const displayName = input.displayName.trim();
+    const errors: UserError[] = [];
+    if (email.length > 254 || !EMAIL.test(email)) {
+      errors.push(userError('INVALID_INPUT', 'Enter a valid email address', ['input', 'email']));
+    }
+    if (displayName.length < 1 || displayName.length > 60 || CONTROL.test(displayName)) {
+      errors.push(userError('INVALID_INPUT', 'Use a name of 1 to 60 characters', ['input', 'displayName']));
+    }
+    const weakness = passwordWeakness(input.password, { email, displayName });
+    if (weakness) errors.push(userError('WEAK_PASSWORD', weakness, ['input', 'password']));
+    if (errors.length > 0) return failed(...errors);
+
+    const user = ctx.em.create(UserSchema, {
+      email,
+      displayName,
+      passwordHash: await hashPassword(input.password, this.costLog2),
+      roles: ['SHOPPER'],
+    });
+    try {
+      await ctx.em.flush();
+    } catch (error) {
+      // The unique index decides, so two simultaneous registrations cannot both win.
+      if (error instanceof UniqueConstraintViolationException) {
+        return failed(userError('EMAIL_TAKEN', 'An account with this email already exists', ['input', 'email']));
+      }
+      throw error;
+    }
+    return this.signIn(ctx, user);
+  }
+
+  async login(ctx: IdentityContext, input: { email: string; password: string }): Promise<SignedIn> {
+    const email = normaliseEmail(input.email);
+    if (input.password.length > 1024 || email.length > 254) return invalidCredentials();
+    const user = await ctx.em.findOne(UserSchema, { email }, { populate: ['passwordHash'] });
+    const matches = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
+    if (!user || !matches) return invalidCredentials();
+    return this.signIn(ctx, user);
+  }
+
+  private async signIn(ctx: IdentityContext, user: User): Promise<SignedIn> {
+    ctx.signedIn.add(user.id);
+    return { token: await ctx.tokens.issue({ id: user.id, roles: rolesOf(user) }), user, userErrors: [] };
+  }
+}
