@@ -26,7 +26,7 @@ const subgraph = (name: string, port: number): ServiceSpec => ({
   schema: `subgraphs/${name}/schema.graphql`,
 });
 
-export const SUBGRAPHS: readonly ServiceSpec[] = [subgraph('identity', 4001)];
+export const SUBGRAPHS: readonly ServiceSpec[] = [subgraph('identity', 4001), subgraph('product', 4002)];
 
 export const ROUTER: ServiceSpec = {
   name: 'router',

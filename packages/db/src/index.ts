@@ -43,6 +43,8 @@ export async function createOrm(options: OrmOptions): Promise<MikroORM> {
       transactional: true,
       allOrNothing: true,
       disableForeignKeys: false,
+      // Migrations are written by hand; the generator's schema snapshot file is not wanted.
+      snapshot: false,
     },
     onQuery: (sql) => {
       options.onQuery?.(sql);

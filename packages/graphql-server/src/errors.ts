@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Caller, Role } from '@emporium/auth';
 import type { Logger } from '@emporium/logging';
 
 /**
@@ -68,4 +69,17 @@ export function createErrorFormatter(logger: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/** The signed-in caller, or UNAUTHENTICATED. */
+export function requireCaller(caller: Caller | null): Caller {
+  if (!caller) throw unauthenticated();
+  return caller;
+}
+
+/** A signed-in caller with `role`: UNAUTHENTICATED without a token, FORBIDDEN without the role. */
+export function requireRole(caller: Caller | null, role: Role): Caller {
+  const signedIn = requireCaller(caller);
+  if (!signedIn.roles.includes(role)) throw forbidden(`This needs the ${role} role`);
+  return signedIn;
 }

@@ -3,6 +3,8 @@ export {
   badUserInput,
   createErrorFormatter,
   forbidden,
+  requireCaller,
+  requireRole,
   unauthenticated,
   userError,
 } from './errors.ts';
@@ -16,3 +18,4 @@ export { DateTimeScalar } from './scalars.ts';
 export { buildFederatedSchema, readTypeDefs } from './schema.ts';
 export { listen, serveRoutes } from './routes.ts';
 export type { Route } from './routes.ts';
+export { MAX_PAGE_SIZE, decodeCursor, encodeCursor, pageSize } from './pagination.ts';

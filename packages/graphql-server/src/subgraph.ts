@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { InvalidAssertionError, ROUTER_ASSERTION_HEADER, verifyRouterAssertion, type Caller } from '@emporium/auth';
 import type { Logger } from '@emporium/logging';
@@ -54,7 +57,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     introspection: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    // No Apollo Studio here: inline traces would only add work to every request.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   await apollo.start();
 

@@ -14,8 +14,9 @@ import { UserService } from './services/user.service.ts';
 
 const config = readIdentityConfig();
 const logger = createLogger('identity', { level: config.logLevel });
-const orm = await createOrm({ service: 'identity', serverUrl: config.databaseUrl, entities, migrations, logger });
-await migrate(orm, { service: 'identity', serverUrl: config.databaseUrl });
+const database = { service: 'identity', serverUrl: config.databaseUrl };
+const orm = await createOrm({ ...database, entities, migrations, logger });
+await migrate(orm, database);
 const tokens = await TokenService.load(orm.em.fork(), config.tokenTtlSeconds);
 const users = new UserService(config.passwordCostLog2);
 

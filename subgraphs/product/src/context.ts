@@ -1,0 +1,30 @@
+import type { Caller } from '@emporium/auth';
+import type { EntityManager, MikroORM } from '@emporium/db';
+import type { RequestIdentity } from '@emporium/graphql-server';
+import { createLoaders, type Loaders } from './loaders.ts';
+import type { CatalogueService } from './services/catalogue.service.ts';
+import type { ReviewService } from './services/review.service.ts';
+
+/** Per request: its own EntityManager and loaders; services and settings are shared. */
+export interface ProductContext {
+  em: EntityManager;
+  caller: Caller | null;
+  requestId: string;
+  loaders: Loaders;
+  catalogue: CatalogueService;
+  reviews: ReviewService;
+  mediaBaseUrl: string;
+}
+
+export function contextFactory(deps: {
+  orm: MikroORM;
+  catalogue: CatalogueService;
+  reviews: ReviewService;
+  mediaBaseUrl: string;
+}) {
+  const { orm, ...shared } = deps;
+  return ({ caller, requestId }: RequestIdentity): ProductContext => {
+    const em = orm.em.fork();
+    return { em, caller, requestId, loaders: createLoaders(em), ...shared };
+  };
+}

@@ -1,0 +1,13 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const SellerSchema = defineEntity({
+  name: 'Seller',
+  tableName: 'sellers',
+  properties: {
+    id: p.uuid().primary(),
+    name: p.string().length(120),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export type Seller = InferEntity<typeof SellerSchema>;

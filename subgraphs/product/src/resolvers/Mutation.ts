@@ -1,0 +1,7 @@
+import type { MutationResolvers } from '../generated/resolvers-types.ts';
+
+export const Mutation: MutationResolvers = {
+  createProduct: (_parent, { input }, ctx) => ctx.catalogue.create(ctx, input),
+  updateProduct: (_parent, { input }, ctx) => ctx.catalogue.update(ctx, input),
+  addReview: (_parent, { input }, ctx) => ctx.reviews.add(ctx, input),
+};
