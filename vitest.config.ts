@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -8,6 +9,12 @@ import { defineConfig } from 'vitest/config';
 const summaryFile = process.env['EMPORIUM_TEST_SUMMARY'];
 
 export default defineConfig({
+  resolve: {
+    // Node loads graphql's CommonJS build for everyone (it ignores the "module" field), while
+    // Vite would pick the ES build for our files: two graphql instances that reject each
+    // other's schemas. Resolve ours the way Node does.
+    alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }],
+  },
   test: {
     reporters: ['default', ['./packages/testing/src/summary-reporter.ts', { outputFile: summaryFile }]],
     projects: [

@@ -52,7 +52,7 @@ export function createLoaders(em: EntityManager) {
           const rows = await em.execute<ReviewRow[]>(
             `SELECT id, product_id, author_id, rating, title, body, created_at FROM (
                SELECT r.*, row_number() OVER (PARTITION BY product_id ORDER BY created_at DESC, id DESC) AS position
-               FROM reviews r WHERE product_id = ANY(?::uuid[])
+               FROM reviews r WHERE product_id IN (?)
              ) ranked WHERE position <= ? ORDER BY product_id, position`,
             [[...productIds], first + 1],
           );

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execute, parse } from 'graphql';
+import { createOrm, migrate, type MikroORM } from '@emporium/db';
+import { createLogger } from '@emporium/logging';
+import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
+import { contextFactory } from '../src/context.ts';
+import { entities } from '../src/entities/index.ts';
+import { migrations } from '../src/migrations/index.ts';
+import { buildSchema } from '../src/schema.ts';
+import { TokenService } from '../src/services/token.service.ts';
+import { UserService } from '../src/services/user.service.ts';
+
+/** Review authors on a product page arrive as one `_entities` call: one statement for any number. */
+let database: ScratchDatabase;
+let orm: MikroORM;
+const statements: string[] = [];
+const ids = Array.from({ length: 20 }, () => randomUUID());
+
+const ENTITIES = parse(`
+  query Authors($representations: [_Any!]!) {
+    _entities(representations: $representations) { ... on User { id displayName email } }
+  }
+`);
+
+beforeAll(async () => {
+  database = await createScratchDatabase('identity');
+  const logger = createLogger('test', { level: 'silent' });
+  orm = await createOrm({ ...database, entities, migrations, logger, onQuery: (sql) => statements.push(sql) });
+  await migrate(orm, database);
+  for (const [i, id] of ids.entries()) {
+    await orm.em
+      .fork()
+      .execute(`INSERT INTO users (id, email, display_name, password_hash) VALUES (?, ?, ?, 'locked')`, [
+        id,
+        `author-${i}@example.com`,
+        `Author ${i}`,
+      ]);
+  }
+});
+
+afterAll(async () => {
+  await orm.close();
+  await database.drop();
+});
+
+async function statementsFor(count: number): Promise<number> {
+  const tokens = await TokenService.load(orm.em.fork(), 3600);
+  const context = contextFactory({ orm, tokens, users: new UserService(10) })({ caller: null, requestId: 'test' });
+  statements.length = 0;
+  const representations = ids.slice(0, count).map((id) => ({ __typename: 'User', id }));
+  const result = await execute({
+    schema: buildSchema(),
+    document: ENTITIES,
+    variableValues: { representations },
+    contextValue: context,
+  });
+  expect(result.errors).toBeUndefined();
+  const users = (result.data as { _entities: { id: string; displayName: string; email: string | null }[] })._entities;
+  expect(users.map((user) => user.id)).toEqual(ids.slice(0, count));
+  // Emails are private: an anonymous caller (here, a product page's viewer) never sees them.
+  expect(users.every((user) => user.email === null && user.displayName.startsWith('Author'))).toBe(true);
+  return statements.length;
+}
+
+describe('user references', () => {
+  it('load 5 or 20 users with a single statement', async () => {
+    expect(await statementsFor(5)).toBe(1);
+    expect(await statementsFor(20)).toBe(1);
+  });
+});
