@@ -5,11 +5,16 @@
 import { join } from 'node:path';
 import { config } from '../infra/src/config.ts';
 import { SERVICE_STAGES, platformEnv } from '../infra/src/services.ts';
+import { seed } from '../infra/src/seed.ts';
 import { up } from '../infra/src/stack.ts';
 import { startServices } from '../infra/src/supervisor.ts';
 
+/** Enough catalogue for the tests; a database that already has one keeps it. */
+const E2E_PRODUCTS = 2000;
+
 export default async function setup(): Promise<() => Promise<void>> {
   await up(() => undefined);
+  await seed({ products: E2E_PRODUCTS });
   const running = await startServices(SERVICE_STAGES, {
     env: platformEnv(),
     logDir: join(config.stateDir, 'logs', 'e2e'),

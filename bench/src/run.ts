@@ -4,13 +4,21 @@
  */
 import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
+import { startPlatform, type BenchPlatform } from './platform.ts';
+import { productDetails } from './scenarios/product-details.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const scratchDir = process.getuid?.() === 0 ? '/var/lib/emporium/bench' : join(repoRoot, '.emporium', 'bench');
 
+/** Scenarios that drive the running platform share one start of it. */
+let platform: Promise<BenchPlatform> | undefined;
+const withPlatform = (run: (platform: BenchPlatform) => Promise<BenchSection>) => async () =>
+  run(await (platform ??= startPlatform(10_000)));
+
 const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'stack-cold-start': () => stackColdStart({ repoRoot, scratchDir, runs: 3 }),
+  'product-details': withPlatform(productDetails),
 };
 
 async function main(requested: readonly string[]): Promise<void> {
@@ -26,6 +34,7 @@ async function main(requested: readonly string[]): Promise<void> {
     writeSections(join(repoRoot, 'BENCHMARKS.md'), [section]);
     console.log(section.body);
   }
+  if (platform) await (await platform).services.stop();
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

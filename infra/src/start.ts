@@ -3,7 +3,9 @@
  * databases, starts every service and the router, and prints where to find them.
  * Ctrl-C stops the services; the stack keeps running (and keeps its data) for the next start.
  */
+import { DEFAULT_PRODUCTS } from '@emporium/seed';
 import { config } from './config.ts';
+import { seed } from './seed.ts';
 import { formatTable, status, up } from './stack.ts';
 import { SERVICES, SERVICE_STAGES, platformEnv, serviceUrl } from './services.ts';
 import { startServices } from './supervisor.ts';
@@ -14,6 +16,10 @@ async function main(): Promise<void> {
   await up((line) => {
     console.log(`  ${line}`);
   });
+
+  // First run only: a database that already has a catalogue keeps it.
+  console.log('Seeding demo data (first run only)...');
+  await seed({ products: DEFAULT_PRODUCTS });
 
   console.log('Starting the services...');
   const running = await startServices(SERVICE_STAGES, { env: platformEnv() });

@@ -1,0 +1,53 @@
+/** Result of a closed-loop load run: every request's latency, and how many failed. */
+export interface LoadResult {
+  latenciesMs: number[];
+  errors: number;
+  elapsedMs: number;
+  firstError?: string;
+}
+
+/**
+ * Closed-loop load: `concurrency` workers each send a request, wait for the answer, send
+ * the next, until `requests` have been sent. Bounded in count, so it always stops.
+ */
+export async function runLoad(options: {
+  concurrency: number;
+  requests: number;
+  send: (index: number) => Promise<void>;
+}): Promise<LoadResult> {
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < options.requests; index = next++) {
+      const begin = performance.now();
+      try {
+        await options.send(index);
+        latenciesMs.push(performance.now() - begin);
+      } catch (error) {
+        errors += 1;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  return { latenciesMs, errors, elapsedMs: performance.now() - started, ...(firstError ? { firstError } : {}) };
+}
+
+/** POSTs a GraphQL request and fails on any GraphQL error, so errors count as errors. */
+export async function postGraphQL(
+  url: string,
+  query: string,
+  variables: object,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { errors?: { message: string }[] };
+  if (!response.ok || body.errors) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
+}

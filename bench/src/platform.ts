@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { config } from '../../infra/src/config.ts';
+import { seed } from '../../infra/src/seed.ts';
+import { SERVICE_STAGES, platformEnv } from '../../infra/src/services.ts';
+import { up } from '../../infra/src/stack.ts';
+import { startServices, type RunningServices } from '../../infra/src/supervisor.ts';
+
+/** The platform as the benchmarks drive it: stack, seeded catalogue, every service. */
+export interface BenchPlatform {
+  env: Record<string, string>;
+  services: RunningServices;
+}
+
+export async function startPlatform(products: number): Promise<BenchPlatform> {
+  await up(() => undefined);
+  await seed({ products });
+  const env = platformEnv();
+  const services = await startServices(SERVICE_STAGES, { env, logDir: join(config.stateDir, 'logs', 'bench') });
+  return { env, services };
+}
