@@ -37,7 +37,10 @@ async function bringUp(component: Component, report: (line: string) => void): Pr
   }
   const started = Date.now();
   if (!component.pid()) {
-    report(`${component.name}: starting`);
+    const died = existsSync(component.pidFile);
+    report(
+      `${component.name}: ${died ? `restarting (it had died; last log line: ${tail(component.logFile, 1)})` : 'starting'}`,
+    );
     await component.start();
   } else {
     report(`${component.name}: running, waiting for it to become healthy`);
@@ -128,6 +131,7 @@ export async function status(): Promise<ComponentStatus[]> {
       if (health.ok) state = `healthy${health.detail ? ` (${health.detail})` : ''}`;
       else if (component.external) state = `unreachable: ${health.detail ?? ''}`;
       else if (pid) state = `starting or unhealthy: ${health.detail ?? ''}`;
+      else if (existsSync(component.pidFile)) state = `died; last log line: ${tail(component.logFile, 1)}`;
       else state = existsSync(component.logFile) ? 'stopped' : 'never started';
       return {
         name: component.name,

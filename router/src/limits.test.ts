@@ -21,7 +21,8 @@ describe('measure', () => {
       query { a: product(id: "1") { ...P } b: product(id: "2") { ...P } }
       fragment P on Product { id seller { id name } }
     `);
-    expect(shape).toEqual({ depth: 3, fields: 2 * (1 + 1 + 2) });
+    // Per alias: the product field itself, id, seller, and seller.id and seller.name.
+    expect(shape).toEqual({ depth: 3, fields: 2 * (1 + 1 + 1 + 2) });
   });
 
   it('does not count inline fragments as a level', () => {

@@ -17,6 +17,11 @@ export interface Component {
   readonly address: string;
   readonly expectedVersion: string;
   readonly logFile: string;
+  /**
+   * Removed on a clean stop; present with no live process means the component died, which
+   * `status` and `up` report with the tail of its log.
+   */
+  readonly pidFile: string;
   /** Components that must be healthy before this one starts. */
   readonly after: readonly string[];
   readonly startupTimeoutMs: number;

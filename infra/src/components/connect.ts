@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LOCAL_HOST, LOCAL_PORTS } from '@emporium/config';
 import { fetchDebeziumPlugins, fetchKafka } from '../artifacts.ts';
 import { config, VERSIONS } from '../config.ts';
-import { spawnDetached, stopPid } from '../process.ts';
+import { removeFile, spawnDetached, stopPid } from '../process.ts';
 import { alivePid, componentDir, describeError, fetchJson, type Component, type Health } from './component.ts';
 import { javaBin, jvmArgs, writeLog4j2 } from './java.ts';
 
@@ -51,6 +51,7 @@ export const connect: Component = {
   address: config.endpoints.connect.url,
   expectedVersion: `${VERSIONS.kafka} + Debezium ${VERSIONS.debezium}`,
   logFile,
+  pidFile,
   after: ['kafka'],
   startupTimeoutMs: 120_000,
 
@@ -90,5 +91,6 @@ export const connect: Component = {
   async stop() {
     const pid = this.pid();
     if (pid) await stopPid(pid, 60_000);
+    removeFile(pidFile);
   },
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { LOCAL_HOST, LOCAL_PORTS } from '@emporium/config';
 import { fetchElasticsearch } from '../artifacts.ts';
 import { config, VERSIONS } from '../config.ts';
-import { ensureServiceUser, spawnDetached, stopPid } from '../process.ts';
+import { ensureServiceUser, removeFile, spawnDetached, stopPid } from '../process.ts';
 import { alivePid, componentDir, describeError, fetchJson, type Component, type Health } from './component.ts';
 
 const dir = componentDir('elasticsearch');
@@ -46,6 +46,7 @@ export const elasticsearch: Component = {
   address: config.endpoints.elasticsearch.url,
   expectedVersion: VERSIONS.elasticsearch,
   logFile: join(dir, 'logs', 'emporium.log'),
+  pidFile: launcherPidFile,
   after: [],
   startupTimeoutMs: 120_000,
 
@@ -91,5 +92,6 @@ export const elasticsearch: Component = {
     if (server) await stopPid(server, 60_000);
     const launcher = alivePid(launcherPidFile);
     if (launcher) await stopPid(launcher, 10_000);
+    removeFile(launcherPidFile);
   },
 };

@@ -6,7 +6,7 @@ import { LOCAL_HOST, LOCAL_PORTS } from '@emporium/config';
 import { createLogger } from '@emporium/logging';
 import { fetchKafka } from '../artifacts.ts';
 import { config, VERSIONS } from '../config.ts';
-import { run, spawnDetached, stopPid } from '../process.ts';
+import { removeFile, run, spawnDetached, stopPid } from '../process.ts';
 import { alivePid, componentDir, describeError, type Component, type Health } from './component.ts';
 import { javaBin, jvmArgs, writeLog4j2 } from './java.ts';
 
@@ -47,6 +47,7 @@ export const kafka: Component = {
   address: config.endpoints.kafka.brokers.join(','),
   expectedVersion: VERSIONS.kafka,
   logFile,
+  pidFile,
   after: [],
   startupTimeoutMs: 60_000,
 
@@ -108,5 +109,6 @@ export const kafka: Component = {
   async stop() {
     const pid = this.pid();
     if (pid) await stopPid(pid, 60_000);
+    removeFile(pidFile);
   },
 };

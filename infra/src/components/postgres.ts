@@ -73,6 +73,7 @@ export const postgres: Component = {
   })(),
   expectedVersion: 'system',
   logFile,
+  pidFile: join(dataDir, 'postmaster.pid'),
   after: [],
   startupTimeoutMs: 60_000,
 
