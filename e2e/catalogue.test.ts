@@ -196,6 +196,31 @@ describe('CreateProduct and UpdateProduct', () => {
     expect(await productsNamed(name)).toBe(0);
   });
 
+  it('lets only an admin delete a product, after which it is gone', async () => {
+    const name = `Doomed Phone ${Date.now()}`;
+    const created = await run<{ createProduct: ProductPayload }>(
+      'CreateProduct',
+      { input: validInput(name) },
+      { token: admin },
+    );
+    const id = created.data?.createProduct.product?.id ?? '';
+    const DELETE = 'mutation ($id: ID!) { deleteProduct(input: { id: $id }) { deletedProductId userErrors { code } } }';
+
+    const asShopper = await gql(DELETE, { id }, { token: shopper });
+    expect(asShopper.errors?.map((e) => e.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    expect(await details(id)).not.toBeNull();
+
+    const deleted = await gql<{ deleteProduct: { deletedProductId: string | null; userErrors: { code: string }[] } }>(
+      DELETE,
+      { id },
+      { token: admin },
+    );
+    expect(deleted.data?.deleteProduct).toEqual({ deletedProductId: id, userErrors: [] });
+    expect(await details(id)).toBeNull();
+    const again = await gql<{ deleteProduct: { userErrors: { code: string }[] } }>(DELETE, { id }, { token: admin });
+    expect(again.data?.deleteProduct.userErrors.map((e) => e.code)).toEqual(['PRODUCT_NOT_FOUND']);
+  });
+
   it('answers PRODUCT_NOT_FOUND when updating an unknown product and changes nothing', async () => {
     const result = await run<{ updateProduct: ProductPayload }>(
       'UpdateProduct',

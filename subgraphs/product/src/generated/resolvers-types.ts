@@ -70,6 +70,17 @@ export type CreateProductPayload = {
   userErrors: Array<UserError>;
 };
 
+export type DeleteProductInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteProductPayload = {
+  __typename?: 'DeleteProductPayload';
+  /** The id of the product that was removed; null when there are userErrors. */
+  deletedProductId: Maybe<Scalars['ID']['output']>;
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money. Totals are always computed by the server from catalogue prices. */
 export type Money = {
   __typename?: 'Money';
@@ -92,6 +103,8 @@ export type Mutation = {
   addReview: AddReviewPayload;
   /** ADMIN only. INVALID_INPUT for bad fields, CATEGORY_NOT_FOUND, SELLER_NOT_FOUND. */
   createProduct: CreateProductPayload;
+  /** ADMIN only. Removes the product and its reviews from the catalogue (and, through CDC, from search). PRODUCT_NOT_FOUND. */
+  deleteProduct: DeleteProductPayload;
   /** ADMIN only. PRODUCT_NOT_FOUND, INVALID_INPUT, CATEGORY_NOT_FOUND, SELLER_NOT_FOUND. */
   updateProduct: UpdateProductPayload;
 };
@@ -104,6 +117,11 @@ export type MutationAddReviewArgs = {
 
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
+};
+
+
+export type MutationDeleteProductArgs = {
+  input: DeleteProductInput;
 };
 
 
@@ -396,6 +414,8 @@ export type ResolversTypes = ResolversObject<{
   CreateProductInput: CreateProductInput;
   CreateProductPayload: ResolverTypeWrapper<Omit<CreateProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteProductInput: DeleteProductInput;
+  DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
   Money: ResolverTypeWrapper<MoneyEntity>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -432,6 +452,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreateProductInput: CreateProductInput;
   CreateProductPayload: Omit<CreateProductPayload, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   DateTime: Scalars['DateTime']['output'];
+  DeleteProductInput: DeleteProductInput;
+  DeleteProductPayload: DeleteProductPayload;
   Money: MoneyEntity;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -481,6 +503,11 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DeleteProductPayloadResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = ResolversObject<{
+  deletedProductId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -489,6 +516,7 @@ export type MoneyResolvers<ContextType = ProductContext, ParentType extends Reso
 export type MutationResolvers<ContextType = ProductContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addReview?: Resolver<ResolversTypes['AddReviewPayload'], ParentType, ContextType, RequireFields<MutationAddReviewArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['CreateProductPayload'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'input'>>;
   updateProduct?: Resolver<ResolversTypes['UpdateProductPayload'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'input'>>;
 }>;
 
@@ -595,6 +623,7 @@ export type Resolvers<ContextType = ProductContext> = ResolversObject<{
   Category?: CategoryResolvers<ContextType>;
   CreateProductPayload?: CreateProductPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

@@ -94,6 +94,22 @@ export class CatalogueService {
     return { product, userErrors: [] };
   }
 
+  async delete(
+    ctx: ProductContext,
+    input: { id: string },
+  ): Promise<{ deletedProductId: string | null; userErrors: UserError[] }> {
+    requireRole(ctx.caller, 'ADMIN');
+    // Reviews go with it (ON DELETE CASCADE); search learns of the delete from the change stream.
+    const deleted = isUuid(input.id) ? await ctx.em.nativeDelete(ProductSchema, { id: input.id.toLowerCase() }) : 0;
+    if (deleted === 0) {
+      return {
+        deletedProductId: null,
+        userErrors: [userError('PRODUCT_NOT_FOUND', 'No product has this id', ['input', 'id'])],
+      };
+    }
+    return { deletedProductId: input.id.toLowerCase(), userErrors: [] };
+  }
+
   private async checkReferences(ctx: ProductContext, fields: ValidProductFields): Promise<UserError[]> {
     const errors: UserError[] = [];
     if (fields.categoryId && !(await ctx.loaders.categoryById.load(fields.categoryId))) {
