@@ -26,7 +26,19 @@ const subgraph = (name: string, port: number): ServiceSpec => ({
   schema: `subgraphs/${name}/schema.graphql`,
 });
 
-export const SUBGRAPHS: readonly ServiceSpec[] = [subgraph('identity', 4001), subgraph('product', 4002)];
+export const SUBGRAPHS: readonly ServiceSpec[] = [
+  subgraph('identity', 4001),
+  subgraph('product', 4002),
+  subgraph('search', 4003),
+];
+
+/** The search indexer: no API, but GET /health for the supervisor. */
+export const SEARCH_INDEXER: ServiceSpec = {
+  name: 'search-indexer',
+  entry: 'subgraphs/search/src/indexer/index.ts',
+  port: 4103,
+  env: { SEARCH_INDEXER_PORT: '4103' },
+};
 
 export const ROUTER: ServiceSpec = {
   name: 'router',
@@ -36,10 +48,10 @@ export const ROUTER: ServiceSpec = {
 };
 
 /** Start order: subgraphs first, so the router finds them ready. */
-export const SERVICES: readonly ServiceSpec[] = [...SUBGRAPHS, ROUTER];
+export const SERVICES: readonly ServiceSpec[] = [...SUBGRAPHS, SEARCH_INDEXER, ROUTER];
 
 /** How services start: every subgraph in parallel, then the router, which needs them. */
-export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [SUBGRAPHS, [ROUTER]];
+export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [[...SUBGRAPHS, SEARCH_INDEXER], [ROUTER]];
 
 export const serviceUrl = (service: ServiceSpec, path = ''): string => `http://${LOCAL_HOST}:${service.port}${path}`;
 

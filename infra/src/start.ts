@@ -5,6 +5,7 @@
  */
 import { DEFAULT_PRODUCTS } from '@emporium/seed';
 import { config } from './config.ts';
+import { registerConnectors } from './connectors.ts';
 import { seed } from './seed.ts';
 import { formatTable, status, up } from './stack.ts';
 import { SERVICES, SERVICE_STAGES, platformEnv, serviceUrl } from './services.ts';
@@ -20,6 +21,14 @@ async function main(): Promise<void> {
   // First run only: a database that already has a catalogue keeps it.
   console.log('Seeding demo data (first run only)...');
   await seed({ products: DEFAULT_PRODUCTS });
+
+  // After seeding, which migrated the product database: the publication needs its tables.
+  console.log('Registering the CDC connectors...');
+  await registerConnectors({
+    report: (line) => {
+      console.log(`  ${line}`);
+    },
+  });
 
   console.log('Starting the services...');
   const running = await startServices(SERVICE_STAGES, { env: platformEnv() });

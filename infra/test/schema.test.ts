@@ -20,7 +20,6 @@ async function apiSchema() {
  */
 const PENDING = new Set([
   'SearchProducts',
-  'SearchSuggestions',
   'ProductDetails',
   'MyCart',
   'AddToCart',

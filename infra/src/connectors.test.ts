@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { databasePlaceholders, fillPlaceholders, readConnectorDefinitions } from './connectors.ts';
+
+describe('connector configs', () => {
+  it('fill their connection placeholders from a database URL', () => {
+    const values = databasePlaceholders('postgres://search%40svc:p%3Ass@db.internal:6543/postgres');
+    expect(values).toEqual({
+      'database.hostname': 'db.internal',
+      'database.port': '6543',
+      'database.user': 'search@svc',
+      'database.password': 'p:ss',
+    });
+    expect(databasePlaceholders('postgres://emporium@127.0.0.1/postgres')['database.port']).toBe('5432');
+    expect(fillPlaceholders({ a: '${database.hostname}:${database.port}', b: '${file:/secrets:key}' }, values)).toEqual(
+      { a: 'db.internal:6543', b: '${file:/secrets:key}' },
+    );
+  });
+
+  it('carry no connection value of their own: every one comes from DATABASE_URL', () => {
+    const definitions = readConnectorDefinitions();
+    expect(definitions.map((definition) => definition.name)).toContain('catalogue');
+    for (const { config } of definitions) {
+      for (const key of ['database.hostname', 'database.port', 'database.user', 'database.password']) {
+        expect(config[key]).toBe(`\${${key}}`);
+      }
+      const filled = fillPlaceholders(config, databasePlaceholders('postgres://u@h:1/postgres'));
+      expect(JSON.stringify(filled)).not.toMatch(/\$\{database\./);
+    }
+  });
+
+  it('give the catalogue connector what the search indexer reads', () => {
+    const catalogue = readConnectorDefinitions().find((definition) => definition.name === 'catalogue');
+    expect(catalogue?.config).toMatchObject({
+      'plugin.name': 'pgoutput',
+      'publication.autocreate.mode': 'filtered',
+      'table.include.list': 'public.products,public.categories,public.sellers',
+      'topic.prefix': 'cdc.catalogue',
+      'snapshot.mode': 'initial',
+    });
+  });
+});

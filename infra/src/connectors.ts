@@ -1,0 +1,199 @@
+/**
+ * Debezium connectors of the platform, registered over Kafka Connect's REST API.
+ *
+ * Each `cdc-connectors/<name>.json` holds `{ name, config }`. Connection values are
+ * placeholders (`${database.hostname}`, `${database.port}`, `${database.user}`,
+ * `${database.password}`) filled from the configured DATABASE_URL at registration, so the
+ * files carry no host or secret and work locally, in docker compose and against external
+ * clusters alike. Registration is `PUT /connectors/<name>/config`, which creates or
+ * updates, so running it on every start is safe.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { config, repoRoot } from './config.ts';
+
+/** Where the connector configurations live. */
+export const CONNECTORS_DIR = join(repoRoot, 'cdc-connectors');
+
+/** One connector as its file describes it: a name and Kafka Connect's flat string config. */
+export interface ConnectorDefinition {
+  name: string;
+  config: Record<string, string>;
+}
+
+/** Options of {@link registerConnectors}; the defaults come from the stack's configuration. */
+export interface RegisterOptions {
+  connectUrl?: string;
+  /** Server URL of PostgreSQL as Kafka Connect reaches it (the path is ignored). */
+  databaseUrl?: string;
+  directory?: string;
+  /** How long to wait for each connector and its tasks to run. */
+  timeoutMs?: number;
+  report?: (line: string) => void;
+}
+
+/** A connector that did not reach RUNNING; the message carries the failed task's trace. */
+export class ConnectorFailure extends Error {
+  /** The REST API's HTTP status, when the failure is an answer of it. */
+  readonly status: number | undefined;
+
+  constructor(message: string, status?: number) {
+    super(message);
+    this.name = 'ConnectorFailure';
+    this.status = status;
+  }
+}
+
+interface ConnectorStatus {
+  connector: { state: string; trace?: string };
+  tasks: { id: number; state: string; trace?: string }[];
+}
+
+const PLACEHOLDER = /\$\{(database\.(?:hostname|port|user|password))\}/g;
+
+/** Reads every `*.json` of the directory, in name order. */
+export function readConnectorDefinitions(directory = CONNECTORS_DIR): ConnectorDefinition[] {
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const parsed = JSON.parse(readFileSync(join(directory, file), 'utf8')) as Partial<ConnectorDefinition>;
+      if (typeof parsed.name !== 'string' || typeof parsed.config !== 'object') {
+        throw new Error(`${file} must hold { "name": string, "config": { ... } }`);
+      }
+      return { name: parsed.name, config: parsed.config };
+    });
+}
+
+/** The placeholder values a PostgreSQL server URL gives. */
+export function databasePlaceholders(databaseUrl: string): Record<string, string> {
+  const url = new URL(databaseUrl);
+  return {
+    'database.hostname': url.hostname,
+    'database.port': url.port || '5432',
+    'database.user': decodeURIComponent(url.username),
+    'database.password': decodeURIComponent(url.password),
+  };
+}
+
+/** Replaces every `${database.*}` placeholder; any other `${...}` is left to Connect's config providers. */
+export function fillPlaceholders(
+  connectorConfig: Readonly<Record<string, string>>,
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(connectorConfig).map(([key, value]) => [
+      key,
+      value.replace(PLACEHOLDER, (_match, name: string) => {
+        const filled = values[name];
+        if (filled === undefined) throw new Error(`no value for the placeholder \${${name}} of ${key}`);
+        return filled;
+      }),
+    ]),
+  );
+}
+
+async function connectRequest<T>(connectUrl: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${connectUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  if (!response.ok) {
+    // Connect answers { error_code, message }; its message names the invalid setting.
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // not JSON: keep the raw text
+    }
+    throw new ConnectorFailure(`${method} ${path} answered ${response.status}: ${message}`, response.status);
+  }
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** Creates or updates one connector's config (idempotent). */
+export async function putConnector(
+  connectUrl: string,
+  name: string,
+  connectorConfig: Record<string, string>,
+): Promise<void> {
+  await connectRequest(connectUrl, 'PUT', `/connectors/${encodeURIComponent(name)}/config`, connectorConfig);
+}
+
+/** Deletes a connector; a missing one is not an error. Its replication slot stays unless `slot.drop.on.stop`. */
+export async function deleteConnector(connectUrl: string, name: string): Promise<void> {
+  try {
+    await connectRequest(connectUrl, 'DELETE', `/connectors/${encodeURIComponent(name)}`);
+  } catch (error) {
+    if (!(error instanceof ConnectorFailure && error.status === 404)) throw error;
+  }
+}
+
+const describeFailure = (name: string, status: ConnectorStatus): string => {
+  const failed = status.tasks.filter((task) => task.state === 'FAILED');
+  const traces = [
+    ...(status.connector.state === 'FAILED' ? [`connector: ${status.connector.trace ?? 'no trace'}`] : []),
+    ...failed.map((task) => `task ${task.id}: ${task.trace ?? 'no trace'}`),
+  ];
+  return `connector ${name} failed:\n${traces.join('\n')}`;
+};
+
+/**
+ * Waits until the connector and every task run. A failed task is restarted once (a
+ * config that did not change does not restart anything by itself); failing again, or
+ * not running within the timeout, throws with the task's trace.
+ */
+export async function waitUntilRunning(connectUrl: string, name: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let restarted = false;
+  let last: ConnectorStatus | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await connectRequest<ConnectorStatus>(connectUrl, 'GET', `/connectors/${encodeURIComponent(name)}/status`);
+    } catch (error) {
+      // Right after the PUT the status may not exist yet (404); anything else is real.
+      if (!(error instanceof ConnectorFailure && error.status === 404)) throw error;
+    }
+    if (last) {
+      const failed = last.connector.state === 'FAILED' || last.tasks.some((task) => task.state === 'FAILED');
+      if (failed && restarted) throw new ConnectorFailure(describeFailure(name, last));
+      if (failed) {
+        restarted = true;
+        await connectRequest(
+          connectUrl,
+          'POST',
+          `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=true`,
+        );
+      } else if (
+        last.connector.state === 'RUNNING' &&
+        last.tasks.length > 0 &&
+        last.tasks.every((task) => task.state === 'RUNNING')
+      ) {
+        return;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const states = last ? `${last.connector.state}; tasks ${last.tasks.map((t) => t.state).join(', ') || 'none'}` : '';
+  throw new ConnectorFailure(`connector ${name} did not run within ${timeoutMs / 1000}s (${states || 'no status'})`);
+}
+
+/**
+ * Registers every connector of `cdc-connectors/` with its placeholders filled, and waits
+ * until each runs. Safe on every start: an unchanged config changes nothing.
+ */
+export async function registerConnectors(options: RegisterOptions = {}): Promise<string[]> {
+  const connectUrl = (options.connectUrl ?? config.endpoints.connect.url).replace(/\/+$/, '');
+  const values = databasePlaceholders(options.databaseUrl ?? config.endpoints.postgres.url);
+  const report = options.report ?? ((): void => undefined);
+  const definitions = readConnectorDefinitions(options.directory);
+  for (const definition of definitions) {
+    await putConnector(connectUrl, definition.name, fillPlaceholders(definition.config, values));
+    await waitUntilRunning(connectUrl, definition.name, options.timeoutMs);
+    report(`connector ${definition.name}: running`);
+  }
+  return definitions.map((definition) => definition.name);
+}

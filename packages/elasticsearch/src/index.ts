@@ -1,0 +1,48 @@
+/**
+ * Elasticsearch access for every process that touches the search index (the search subgraph,
+ * the indexer, the reindex tool, tests). The client's major version must match the server's:
+ * a v9 client sends `compatible-with=9`, which an 8.x server rejects.
+ */
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
+
+export { Client, errors };
+export type { estypes };
+
+/** Options of {@link createElasticsearch}. */
+export interface ElasticsearchOptions {
+  url: string;
+  /**
+   * How long one request may take. Interactive callers keep this short (about a second)
+   * so a dead or overloaded cluster fails a search at once instead of holding the request.
+   */
+  requestTimeoutMs?: number;
+  /** Retries on connection errors and timeouts; 0 for interactive callers, which fail fast. */
+  maxRetries?: number;
+}
+
+/** Creates a client for one cluster; callers close it when they stop. */
+export function createElasticsearch(options: ElasticsearchOptions): Client {
+  return new Client({
+    node: options.url,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    maxRetries: options.maxRetries ?? 3,
+    // One node (or a load balancer in front of many): sniffing would only find addresses
+    // the client cannot reach from outside a container network.
+    sniffOnStart: false,
+  });
+}
+
+/** True when Elasticsearch could not be reached or did not answer in time. */
+export function isUnavailable(error: unknown): boolean {
+  return (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.TimeoutError ||
+    error instanceof errors.NoLivingConnectionsError ||
+    (error instanceof errors.ResponseError && (error.statusCode ?? 0) >= 502)
+  );
+}
+
+/** True for a 404 answer, e.g. an index or alias that does not exist yet. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof errors.ResponseError && error.statusCode === 404;
+}

@@ -1,0 +1,79 @@
+import { loadConfig, readStackEndpoints, serviceDatabaseUrl, type EnvReader } from '@emporium/config';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** Settings every search process shares: where the index is and what it is called. */
+export interface SearchIndexConfig {
+  elasticsearchUrl: string;
+  /** The alias searches read and the indexer writes; versioned indices sit behind it. */
+  indexAlias: string;
+  logLevel: string;
+}
+
+/** The search subgraph's settings, read once at start-up. */
+export interface SearchConfig extends SearchIndexConfig {
+  port: number;
+  host: string;
+  routerSecret: string;
+  /** A search waits this long for Elasticsearch, then fails: a stuck cluster must not hold requests. */
+  requestTimeoutMs: number;
+}
+
+/** The indexer's settings. */
+export interface IndexerConfig extends SearchIndexConfig {
+  /** Serves GET /health for the supervisor and orchestrators; the indexer has no API. */
+  port: number;
+  host: string;
+  brokers: string[];
+  groupId: string;
+  /** Debezium's `topic.prefix` of the catalogue connector (cdc-connectors/catalogue.json). */
+  topicPrefix: string;
+}
+
+/** The reindex tool's settings: it reads the catalogue straight from the product database. */
+export interface ReindexConfig extends SearchIndexConfig {
+  productDatabaseUrl: string;
+}
+
+const indexSettings = (env: EnvReader): SearchIndexConfig => ({
+  elasticsearchUrl: readStackEndpoints(env).elasticsearch.url,
+  indexAlias: env.string('SEARCH_INDEX', 'products'),
+  logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+});
+
+export function readSearchConfig(source?: NodeJS.ProcessEnv): SearchConfig {
+  return loadConfig(
+    (env) => ({
+      ...indexSettings(env),
+      port: env.int('SEARCH_PORT', 4003, { min: 1, max: 65535 }),
+      host: env.string('SERVICE_HOST', '127.0.0.1'),
+      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
+      requestTimeoutMs: env.int('SEARCH_TIMEOUT_MS', 1500, { min: 100, max: 30_000 }),
+    }),
+    source,
+  );
+}
+
+export function readIndexerConfig(source?: NodeJS.ProcessEnv): IndexerConfig {
+  return loadConfig(
+    (env) => ({
+      ...indexSettings(env),
+      port: env.int('SEARCH_INDEXER_PORT', 4103, { min: 1, max: 65535 }),
+      host: env.string('SERVICE_HOST', '127.0.0.1'),
+      brokers: readStackEndpoints(env).kafka.brokers,
+      groupId: env.string('SEARCH_INDEXER_GROUP', 'search-indexer'),
+      topicPrefix: env.string('CATALOGUE_TOPIC_PREFIX', 'cdc.catalogue'),
+    }),
+    source,
+  );
+}
+
+export function readReindexConfig(source?: NodeJS.ProcessEnv): ReindexConfig {
+  return loadConfig(
+    (env) => ({
+      ...indexSettings(env),
+      productDatabaseUrl: serviceDatabaseUrl(readStackEndpoints(env).postgres.url, 'product'),
+    }),
+    source,
+  );
+}

@@ -1,0 +1,14 @@
+import type { Caller } from '@emporium/auth';
+import type { RequestIdentity } from '@emporium/graphql-server';
+import type { SearchService } from './services/search.service.ts';
+
+/** Per request: who asks; the service (and its Elasticsearch client) is shared. */
+export interface SearchContext {
+  caller: Caller | null;
+  requestId: string;
+  search: SearchService;
+}
+
+export function contextFactory(deps: { search: SearchService }) {
+  return ({ caller, requestId }: RequestIdentity): SearchContext => ({ caller, requestId, ...deps });
+}

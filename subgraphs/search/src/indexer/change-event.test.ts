@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidChangeEvent, latestPerRow, readChangeEvent, tableOfTopic } from './change-event.ts';
+
+const productAfter = {
+  id: 'p1',
+  name: 'Apple iPhone 15 Pro',
+  description: 'A phone',
+  brand: 'Apple',
+  color: null,
+  price_minor: 99900,
+  currency_code: 'USD',
+  category_id: 'c1',
+  seller_id: 's1',
+  rating_count: 2,
+  rating_sum: 9,
+  created_at: '2026-11-25T10:00:00.123456Z',
+};
+
+const envelope = (op: string, fields: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify({ op, source: { lsn: 4242, table: 'products', snapshot: 'false' }, ...fields }));
+
+describe('readChangeEvent', () => {
+  it.each(['c', 'u', 'r'])('reads op %s into the row after the change at its LSN', (op) => {
+    expect(readChangeEvent('products', envelope(op, { before: null, after: productAfter }))).toEqual({
+      id: 'p1',
+      row: productAfter,
+      lsn: 4242,
+    });
+  });
+
+  it('reads a delete from the key in before', () => {
+    expect(readChangeEvent('categories', envelope('d', { before: { id: 'c1' }, after: null }))).toEqual({
+      id: 'c1',
+      row: null,
+      lsn: 4242,
+    });
+  });
+
+  it('skips a tombstone', () => {
+    expect(readChangeEvent('sellers', null)).toBeNull();
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('{')],
+    ['no source', Buffer.from(JSON.stringify({ op: 'c', after: productAfter }))],
+    ['a string LSN', Buffer.from(JSON.stringify({ op: 'c', after: productAfter, source: { lsn: '1' } }))],
+    ['a missing column', envelope('c', { after: { ...productAfter, price_minor: undefined } })],
+    ['an unknown op', envelope('t', { after: productAfter })],
+  ])('rejects %s', (_label, value) => {
+    expect(() => readChangeEvent('products', value)).toThrow(InvalidChangeEvent);
+  });
+});
+
+describe('latestPerRow', () => {
+  it("keeps each row's newest change", () => {
+    const events = [
+      { id: 'a', row: { v: 1 }, lsn: 10 },
+      { id: 'b', row: { v: 1 }, lsn: 11 },
+      { id: 'a', row: null, lsn: 12 },
+      { id: 'b', row: { v: 0 }, lsn: 5 },
+    ];
+    expect(latestPerRow(events)).toEqual([
+      { id: 'a', row: null, lsn: 12 },
+      { id: 'b', row: { v: 1 }, lsn: 11 },
+    ]);
+  });
+});
+
+describe('tableOfTopic', () => {
+  it('maps the connector topics to their tables and nothing else', () => {
+    expect(tableOfTopic('cdc.catalogue', 'cdc.catalogue.public.products')).toBe('products');
+    expect(tableOfTopic('cdc.catalogue', 'cdc.catalogue.public.reviews')).toBeUndefined();
+    expect(tableOfTopic('cdc.catalogue', 'other.public.products')).toBeUndefined();
+  });
+});

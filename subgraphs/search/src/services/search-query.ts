@@ -1,0 +1,410 @@
+/**
+ * Search requests and their answers, without I/O: validating arguments, building the
+ * Elasticsearch query (relevance, filters, facets, sorting, `search_after` paging) and
+ * reading the response into the connection the schema returns.
+ *
+ * The shopper's text only ever reaches match and multi_match queries, which analyse it as
+ * plain text: quotes, `*`, `:` or `AND` are never query syntax here.
+ */
+import { badUserInput, decodeCursor, encodeCursor, pageSize } from '@emporium/graphql-server';
+import type { estypes } from '@emporium/elasticsearch';
+import { formatMinor, parseAmount } from '@emporium/money';
+import type {
+  ProductFilter,
+  ProductSearchConnection,
+  ProductSort,
+  SearchFacet,
+  SearchSuggestion,
+} from '../generated/resolvers-types.ts';
+
+export const MAX_QUERY_LENGTH = 256;
+export const MAX_PREFIX_LENGTH = 100;
+export const MAX_SUGGESTIONS = 20;
+/** More words than this add nothing but cost. */
+const MAX_QUERY_WORDS = 32;
+const DEFAULT_PAGE = 20;
+const MAX_FILTER_VALUES = 100;
+
+/** The arguments of `searchProducts`. */
+export interface SearchArgs {
+  query: string;
+  first?: number | null;
+  after?: string | null;
+  filter?: ProductFilter | null;
+  sort?: ProductSort | null;
+}
+
+/** A validated search, ready to send (the caller adds the index). */
+export interface SearchPlan {
+  first: number;
+  sort: ProductSort;
+  request: estypes.SearchRequest;
+}
+
+// ------------------------------------------------------------------ sorting and cursors
+
+type SortShape = readonly ('string' | 'number')[];
+
+/** Sort clauses and the shape of their sort values; each ends with the id, so no two products tie. */
+const SORTS: Record<ProductSort, { clauses: estypes.SortCombinations[]; shape: SortShape }> = {
+  RELEVANCE: { clauses: [{ _score: { order: 'desc' } }, { id: 'asc' }], shape: ['number', 'string'] },
+  NEWEST: { clauses: [{ createdAt: 'desc' }, { id: 'asc' }], shape: ['number', 'string'] },
+  PRICE_ASC: { clauses: [{ priceMinor: 'asc' }, { id: 'asc' }], shape: ['number', 'string'] },
+  PRICE_DESC: { clauses: [{ priceMinor: 'desc' }, { id: 'asc' }], shape: ['number', 'string'] },
+  RATING: {
+    clauses: [{ ratingAverage: 'desc' }, { ratingCount: 'desc' }, { id: 'asc' }],
+    shape: ['number', 'number', 'string'],
+  },
+};
+
+/**
+ * A cursor is the sort order's name and the last item's sort values, so paging on with
+ * another order is refused instead of silently skipping products.
+ */
+export function encodeSearchCursor(sort: ProductSort, values: readonly unknown[]): string {
+  const position = values.map((value) => {
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new Error(`unexpected sort value ${String(value)}`);
+    return value;
+  });
+  return encodeCursor([sort, ...position]);
+}
+
+export function decodeSearchCursor(sort: ProductSort, cursor: string): (string | number)[] {
+  const shape: SortShape = ['string', ...SORTS[sort].shape];
+  // decodeCursor checked each value against the shape; its static type cannot say which is which.
+  const [name, ...values]: readonly (string | number)[] = decodeCursor(cursor, shape);
+  if (name !== sort) throw badUserInput('The cursor belongs to another sort order');
+  return values;
+}
+
+// ------------------------------------------------------------------ text
+
+/** The words of a query that can match anything: chunks with a letter or digit. */
+export function queryWords(text: string): string[] {
+  return text
+    .split(/\s+/)
+    .filter((chunk) => /[\p{L}\p{N}]/u.test(chunk))
+    .slice(0, MAX_QUERY_WORDS);
+}
+
+/**
+ * Every word must match (most of them, from three words on) in some field: name and
+ * brand typo-tolerant and weighted most, then category, colour, seller and description.
+ * On top, the whole phrase in the name, word pairs in order, and every word unaltered
+ * score extra, so "iphone 15 pro" ranks the iPhone 15 Pro above a Pro case for an iPhone 15.
+ */
+export function textQuery(text: string): estypes.QueryDslQueryContainer {
+  const trimmed = text.trim();
+  if (trimmed === '') return { match_all: {} };
+  const words = queryWords(trimmed);
+  if (words.length === 0) return { match_none: {} };
+  const phrase = words.join(' ');
+  const wordClause = (word: string): estypes.QueryDslQueryContainer => ({
+    dis_max: {
+      queries: [
+        {
+          multi_match: {
+            query: word,
+            fields: ['name^4', 'brand^3'],
+            fuzziness: 'AUTO',
+            prefix_length: 1,
+            max_expansions: 50,
+            operator: 'and',
+          },
+        },
+        {
+          multi_match: {
+            query: word,
+            fields: ['categoryNames^2', 'color^1.5', 'sellerName', 'description^0.5'],
+            operator: 'and',
+          },
+        },
+      ],
+    },
+  });
+  return {
+    bool: {
+      must: [{ bool: { should: words.map(wordClause), minimum_should_match: '2<75%' } }],
+      should: [
+        { match_phrase: { name: { query: phrase, boost: 6 } } },
+        { match: { 'name.shingles': { query: phrase, boost: 2 } } },
+        {
+          multi_match: {
+            query: phrase,
+            type: 'cross_fields',
+            fields: ['name^2', 'brand^2', 'categoryNames'],
+            operator: 'and',
+            boost: 2,
+          },
+        },
+      ],
+    },
+  };
+}
+
+// ------------------------------------------------------------------ filters and facets
+
+type FacetField = 'brand' | 'category' | 'price' | 'rating' | 'inStock';
+
+/** Price facet boundaries, in major units; the last bucket is open. */
+const PRICE_BOUNDS = [0, 25, 50, 100, 250, 500, 1000, 2000];
+const RATING_STEPS = [4, 3, 2, 1];
+
+/** A decimal amount of minor units, as Money amounts and price filters write it. */
+const amount = (minor: number): string => formatMinor(minor, '').amount;
+
+function priceFilter(filter: ProductFilter): estypes.QueryDslQueryContainer | undefined {
+  const parse = (value: string | null | undefined, name: string): number | undefined => {
+    if (value === null || value === undefined || value.trim() === '') return undefined;
+    const minor = parseAmount(value);
+    if (minor === undefined) throw badUserInput(`${name} must be a non-negative decimal amount, e.g. "99.99"`);
+    return Number(minor);
+  };
+  const min = parse(filter.minPrice, 'minPrice');
+  const max = parse(filter.maxPrice, 'maxPrice');
+  if (min !== undefined && max !== undefined && min > max) throw badUserInput('minPrice must not exceed maxPrice');
+  if (min === undefined && max === undefined) return undefined;
+  return {
+    range: { priceMinor: { ...(min !== undefined ? { gte: min } : {}), ...(max !== undefined ? { lte: max } : {}) } },
+  };
+}
+
+function listFilter(values: readonly string[] | null | undefined, name: string): string[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  if (values.length > MAX_FILTER_VALUES) throw badUserInput(`${name} takes at most ${MAX_FILTER_VALUES} values`);
+  return [...values];
+}
+
+/** Each filter of the input as a query, by the facet it narrows. */
+export function filterClauses(
+  filter: ProductFilter | null | undefined,
+): Map<FacetField, estypes.QueryDslQueryContainer> {
+  const clauses = new Map<FacetField, estypes.QueryDslQueryContainer>();
+  if (!filter) return clauses;
+  const brands = listFilter(filter.brands, 'brands');
+  if (brands) clauses.set('brand', { terms: { 'brand.keyword': brands } });
+  const categories = listFilter(filter.categoryIds, 'categoryIds');
+  // Ids are lowercase UUIDs; categoryIds holds a product's category and every parent.
+  if (categories) clauses.set('category', { terms: { categoryIds: categories.map((id) => id.toLowerCase()) } });
+  const price = priceFilter(filter);
+  if (price) clauses.set('price', price);
+  if (filter.minRating !== null && filter.minRating !== undefined) {
+    if (!(filter.minRating >= 0 && filter.minRating <= 5)) throw badUserInput('minRating must be between 0 and 5');
+    if (filter.minRating > 0) clauses.set('rating', { range: { ratingAverage: { gte: filter.minRating } } });
+  }
+  if (filter.inStock !== null && filter.inStock !== undefined) {
+    clauses.set('inStock', { term: { inStock: filter.inStock } });
+  }
+  return clauses;
+}
+
+/** The facets, named as the filter they narrow; `field` of SearchFacet says which is which. */
+const FACETS: { field: FacetField; aggregation: estypes.AggregationsAggregationContainer }[] = [
+  { field: 'brand', aggregation: { terms: { field: 'brand.keyword', size: 50 } } },
+  {
+    field: 'category',
+    aggregation: {
+      nested: { path: 'categoryPath' },
+      aggs: {
+        ids: {
+          terms: { field: 'categoryPath.id', size: 50 },
+          aggs: { name: { terms: { field: 'categoryPath.name', size: 1 } }, products: { reverse_nested: {} } },
+        },
+      },
+    },
+  },
+  {
+    field: 'price',
+    aggregation: {
+      range: {
+        field: 'priceMinor',
+        keyed: false,
+        ranges: PRICE_BOUNDS.map((bound, i) => {
+          const next = PRICE_BOUNDS[i + 1];
+          return next === undefined ? { from: bound * 100 } : { from: bound * 100, to: next * 100 };
+        }),
+      },
+    },
+  },
+  {
+    field: 'rating',
+    aggregation: { range: { field: 'ratingAverage', ranges: RATING_STEPS.map((from) => ({ from })) } },
+  },
+  { field: 'inStock', aggregation: { terms: { field: 'inStock', size: 2 } } },
+];
+
+const allOf = (clauses: readonly estypes.QueryDslQueryContainer[]): estypes.QueryDslQueryContainer =>
+  clauses.length === 0 ? { match_all: {} } : { bool: { filter: [...clauses] } };
+
+/**
+ * Facets count what the query finds under every filter but their own: the filters go to
+ * `post_filter` (hits only), and each facet's aggregation applies the other filters itself.
+ */
+function facetAggregations(
+  clauses: ReadonlyMap<FacetField, estypes.QueryDslQueryContainer>,
+): Record<string, estypes.AggregationsAggregationContainer> {
+  return Object.fromEntries(
+    FACETS.map(({ field, aggregation }) => [
+      field,
+      {
+        filter: allOf([...clauses].filter(([other]) => other !== field).map(([, clause]) => clause)),
+        aggs: { values: aggregation },
+      },
+    ]),
+  );
+}
+
+// ------------------------------------------------------------------ the request
+
+/** Validates the arguments (BAD_USER_INPUT before any I/O) and builds the request. */
+export function buildSearchRequest(args: SearchArgs): SearchPlan {
+  if (args.query.length > MAX_QUERY_LENGTH) {
+    throw badUserInput(`query must be at most ${MAX_QUERY_LENGTH} characters`);
+  }
+  const first = pageSize(args.first, DEFAULT_PAGE);
+  const browsing = args.query.trim() === '';
+  const requested = args.sort ?? (browsing ? 'NEWEST' : 'RELEVANCE');
+  // Without words every score is equal: browsing by relevance means newest first.
+  const sort: ProductSort = browsing && requested === 'RELEVANCE' ? 'NEWEST' : requested;
+  const clauses = filterClauses(args.filter);
+  const request: estypes.SearchRequest = {
+    query: textQuery(args.query),
+    size: first + 1,
+    sort: SORTS[sort].clauses,
+    track_total_hits: true,
+    _source: false,
+    aggs: facetAggregations(clauses),
+  };
+  if (clauses.size > 0) request.post_filter = allOf([...clauses.values()]);
+  if (args.after) request.search_after = decodeSearchCursor(sort, args.after);
+  return { first, sort, request };
+}
+
+// ------------------------------------------------------------------ the response
+
+interface Bucket {
+  key: string | number;
+  key_as_string?: string;
+  doc_count: number;
+  from?: number;
+  to?: number;
+  name?: { buckets: Bucket[] };
+  products?: { doc_count: number };
+}
+
+const bucketsOf = (aggregate: unknown): Bucket[] => {
+  const values = (aggregate as { values?: { buckets?: Bucket[]; ids?: { buckets?: Bucket[] } } } | undefined)?.values;
+  return values?.buckets ?? values?.ids?.buckets ?? [];
+};
+
+function readFacet(field: FacetField, aggregate: unknown): SearchFacet {
+  const values = bucketsOf(aggregate).flatMap((bucket): SearchFacet['values'] => {
+    switch (field) {
+      case 'category': {
+        const count = bucket.products?.doc_count ?? 0;
+        const label = String(bucket.name?.buckets[0]?.key ?? bucket.key);
+        return count > 0 ? [{ value: String(bucket.key), label, count }] : [];
+      }
+      case 'price': {
+        if (bucket.doc_count === 0) return [];
+        const min = amount(bucket.from ?? 0);
+        // Ranges end before `to`; the value names the last cent inside, so it can be a filter as it is.
+        const max = bucket.to === undefined ? '*' : amount(bucket.to - 1);
+        return [
+          {
+            value: `${min}..${max}`,
+            label: max === '*' ? `${min} and above` : `${min} – ${max}`,
+            count: bucket.doc_count,
+          },
+        ];
+      }
+      case 'rating': {
+        const stars = bucket.from ?? 0;
+        const label = `${stars} ${stars === 1 ? 'star' : 'stars'} and up`;
+        return bucket.doc_count > 0 ? [{ value: String(stars), label, count: bucket.doc_count }] : [];
+      }
+      default: {
+        const value = bucket.key_as_string ?? String(bucket.key);
+        return bucket.doc_count > 0 ? [{ value, label: value, count: bucket.doc_count }] : [];
+      }
+    }
+  });
+  if (field === 'category') values.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  // Elasticsearch orders ranges by their start; shoppers read ratings best first.
+  if (field === 'rating') values.sort((a, b) => Number(b.value) - Number(a.value));
+  return { field, values };
+}
+
+const EMPTY_PAGE_INFO = { hasNextPage: false, endCursor: null };
+
+/** Reads the answer: one page of product references, the total, and the facets. */
+export function readSearchResponse(plan: SearchPlan, response: estypes.SearchResponse): ProductSearchConnection {
+  const hits = response.hits.hits;
+  const page = hits.slice(0, plan.first);
+  const edges = page.map((hit) => ({
+    cursor: encodeSearchCursor(plan.sort, hit.sort ?? []),
+    node: { id: hit._id ?? '' },
+  }));
+  const total = response.hits.total;
+  return {
+    totalCount: typeof total === 'number' ? total : (total?.value ?? 0),
+    edges,
+    pageInfo:
+      edges.length === 0
+        ? EMPTY_PAGE_INFO
+        : { hasNextPage: hits.length > plan.first, endCursor: edges.at(-1)?.cursor ?? null },
+    facets: FACETS.map(({ field }) => readFacet(field, response.aggregations?.[field])),
+  };
+}
+
+/** The answer when there is no index yet: nothing was indexed, so nothing matches. */
+export const emptyConnection = (): ProductSearchConnection => ({
+  totalCount: 0,
+  edges: [],
+  pageInfo: EMPTY_PAGE_INFO,
+  facets: FACETS.map(({ field }) => ({ field, values: [] })),
+});
+
+// ------------------------------------------------------------------ suggestions
+
+/** A validated suggestion request, or null when there is nothing to complete. */
+export function buildSuggestRequest(prefix: string, first: number | null | undefined): estypes.SearchRequest | null {
+  if (prefix.length > MAX_PREFIX_LENGTH) throw badUserInput(`prefix must be at most ${MAX_PREFIX_LENGTH} characters`);
+  const size = first ?? 8;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SUGGESTIONS) {
+    throw badUserInput(`first must be between 1 and ${MAX_SUGGESTIONS}`);
+  }
+  const trimmed = prefix.trimStart();
+  if (!/[\p{L}\p{N}]/u.test(trimmed)) return null;
+  return {
+    _source: ['name'],
+    size: 0,
+    suggest: {
+      products: {
+        prefix: trimmed,
+        // Twice as many, because equal names are shown once.
+        completion: { field: 'suggest', size: size * 2, fuzzy: { fuzziness: 'AUTO', min_length: 4, prefix_length: 1 } },
+      },
+    },
+  };
+}
+
+/** Suggestions in the suggester's order, each product name once, at most `first`. */
+export function readSuggestResponse(
+  response: estypes.SearchResponse<{ name: string }>,
+  first: number,
+): SearchSuggestion[] {
+  const options = response.suggest?.['products']?.[0]?.options;
+  const seen = new Set<string>();
+  const suggestions: SearchSuggestion[] = [];
+  for (const option of Array.isArray(options) ? options : []) {
+    const completion = option as estypes.SearchCompletionSuggestOption<{ name: string }>;
+    const text = completion._source?.name ?? completion.text;
+    if (seen.has(text) || completion._id === undefined) continue;
+    seen.add(text);
+    suggestions.push({ text, product: { id: completion._id } });
+    if (suggestions.length === first) break;
+  }
+  return suggestions;
+}

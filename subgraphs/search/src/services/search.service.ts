@@ -1,0 +1,70 @@
+import { GraphQLError } from 'graphql';
+import { isNotFound, type Client } from '@emporium/elasticsearch';
+import type { Logger } from '@emporium/logging';
+import type { SearchContext } from '../context.ts';
+import type { ProductSearchConnection, SearchSuggestion } from '../generated/resolvers-types.ts';
+import {
+  buildSearchRequest,
+  buildSuggestRequest,
+  emptyConnection,
+  readSearchResponse,
+  readSuggestResponse,
+  type SearchArgs,
+} from './search-query.ts';
+
+/**
+ * Raised when Elasticsearch is down or too slow. Searches fail fast with it (the client's
+ * timeout is short and it does not retry) while the rest of the supergraph keeps working.
+ */
+export const searchUnavailable = (cause: unknown): GraphQLError =>
+  new GraphQLError('Search is temporarily unavailable; please try again shortly', {
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+
+/** Product search and suggestions over the product index's alias. */
+export class SearchService {
+  readonly #client: Client;
+  readonly #alias: string;
+  readonly #logger: Logger;
+
+  constructor(options: { client: Client; alias: string; logger: Logger }) {
+    this.#client = options.client;
+    this.#alias = options.alias;
+    this.#logger = options.logger;
+  }
+
+  async search(ctx: SearchContext, args: SearchArgs): Promise<ProductSearchConnection> {
+    const plan = buildSearchRequest(args);
+    try {
+      return readSearchResponse(plan, await this.#client.search({ index: this.#alias, ...plan.request }));
+    } catch (error) {
+      const failure = this.#failure(ctx, error);
+      if (failure === null) return emptyConnection();
+      throw failure;
+    }
+  }
+
+  async suggest(ctx: SearchContext, prefix: string, first: number | null | undefined): Promise<SearchSuggestion[]> {
+    const request = buildSuggestRequest(prefix, first);
+    if (!request) return [];
+    try {
+      const response = await this.#client.search<{ name: string }>({ index: this.#alias, ...request });
+      return readSuggestResponse(response, first ?? 8);
+    } catch (error) {
+      const failure = this.#failure(ctx, error);
+      if (failure === null) return [];
+      throw failure;
+    }
+  }
+
+  /** Null for a missing alias, which means nothing was indexed yet: an empty answer, not an error. */
+  #failure(ctx: SearchContext, error: unknown): GraphQLError | null {
+    if (isNotFound(error)) {
+      this.#logger.warn({ alias: this.#alias, requestId: ctx.requestId }, 'the product index does not exist yet');
+      return null;
+    }
+    this.#logger.error({ err: error, requestId: ctx.requestId }, 'search failed');
+    return searchUnavailable(error);
+  }
+}
