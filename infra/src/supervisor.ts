@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
+import { LOCAL_HOST } from '@emporium/config';
 import { repoRoot } from './config.ts';
 import { serviceUrl, type ServiceSpec } from './services.ts';
 import { waitFor } from './process.ts';
@@ -35,6 +37,19 @@ function pipeOutput(child: ChildProcess, name: string, logDir: string | undefine
   }
 }
 
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: LOCAL_HOST });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
+  });
+}
+
 async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => {
@@ -64,6 +79,10 @@ export async function startServices(
   };
 
   const launch = async (service: ServiceSpec): Promise<void> => {
+    // Otherwise a leftover process on the port would answer /health for a child that failed to bind.
+    if (await portAnswers(service.port)) {
+      throw new Error(`${service.name}: port ${service.port} is already in use (a leftover process?)`);
+    }
     const child = spawn(process.execPath, [join(repoRoot, service.entry)], {
       cwd: repoRoot,
       env: { ...process.env, ...options.env, ...service.env },

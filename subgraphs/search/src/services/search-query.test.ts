@@ -54,9 +54,9 @@ describe('buildSearchRequest', () => {
     expect(buildSearchRequest({ query: '', sort: 'RELEVANCE' }).sort).toBe('NEWEST');
     const plan = buildSearchRequest({ query: 'phone', first: 5 });
     expect(plan.sort).toBe('RELEVANCE');
-    expect(plan.request.sort).toEqual([{ _score: { order: 'desc' } }, { id: 'asc' }]);
-    expect(plan.request.size).toBe(6);
-    expect(plan.request.track_total_hits).toBe(true);
+    expect(plan.hits.sort).toEqual([{ _score: { order: 'desc' } }, { id: 'asc' }]);
+    expect(plan.hits.size).toBe(6);
+    expect(plan.hits.track_total_hits).toBe(true);
   });
 
   it('puts filters in post_filter and gives each facet every filter but its own', () => {
@@ -66,13 +66,13 @@ describe('buildSearchRequest', () => {
     });
     const brand = { terms: { 'brand.keyword': ['Apple'] } };
     const price = { range: { priceMinor: { gte: 1000, lte: 9999 } } };
-    expect(plan.request.post_filter?.bool?.filter).toEqual([
+    expect(plan.hits.post_filter?.bool?.filter).toEqual([
       brand,
       { terms: { categoryIds: ['abc'] } },
       price,
       { term: { inStock: true } },
     ]);
-    const aggs = plan.request.aggs ?? {};
+    const aggs = plan.facets.aggs ?? {};
     const filters = (name: string) => aggs[name]?.filter?.bool?.filter as unknown[];
     expect(filters('brand')).not.toContainEqual(brand);
     expect(filters('brand')).toContainEqual(price);
@@ -98,11 +98,7 @@ describe('search cursors', () => {
     expect(code(() => decodeSearchCursor('PRICE_ASC', encodeSearchCursor('NEWEST', [1, 'p1'])))).toBe('BAD_USER_INPUT');
     expect(code(() => decodeSearchCursor('RATING', cursor.slice(2)))).toBe('BAD_USER_INPUT');
     expect(code(() => buildSearchRequest({ query: 'x', after: 'garbage' }))).toBe('BAD_USER_INPUT');
-    expect(buildSearchRequest({ query: '', sort: 'RATING', after: cursor }).request.search_after).toEqual([
-      4.5,
-      12,
-      'p1',
-    ]);
+    expect(buildSearchRequest({ query: '', sort: 'RATING', after: cursor }).hits.search_after).toEqual([4.5, 12, 'p1']);
   });
 });
 
@@ -168,7 +164,7 @@ describe('readSearchResponse', () => {
   } as unknown as estypes.SearchResponse;
 
   it('returns one page, a cursor per edge, whether more follow, and the facets', () => {
-    const connection = readSearchResponse(plan, response);
+    const connection = readSearchResponse(plan, response, response);
     expect(connection.totalCount).toBe(3);
     expect(connection.edges.map((edge) => edge.node.id)).toEqual(['a', 'b']);
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[1]?.cursor });

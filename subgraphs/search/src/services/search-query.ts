@@ -35,10 +35,16 @@ export interface SearchArgs {
 }
 
 /** A validated search, ready to send (the caller adds the index). */
+/**
+ * One search is two Elasticsearch requests sent together (msearch): the page of hits, and
+ * the facets as a size-0 request, which Elasticsearch's shard request cache can answer for
+ * repeated queries until the index next changes. Facets are most of a search's cost.
+ */
 export interface SearchPlan {
   first: number;
   sort: ProductSort;
-  request: estypes.SearchRequest;
+  hits: estypes.SearchRequest;
+  facets: estypes.SearchRequest;
 }
 
 // ------------------------------------------------------------------ sorting and cursors
@@ -268,17 +274,18 @@ export function buildSearchRequest(args: SearchArgs): SearchPlan {
   // Without words every score is equal: browsing by relevance means newest first.
   const sort: ProductSort = browsing && requested === 'RELEVANCE' ? 'NEWEST' : requested;
   const clauses = filterClauses(args.filter);
-  const request: estypes.SearchRequest = {
-    query: textQuery(args.query),
+  const query = textQuery(args.query);
+  const hits: estypes.SearchRequest = {
+    query,
     size: first + 1,
     sort: SORTS[sort].clauses,
     track_total_hits: true,
     _source: false,
-    aggs: facetAggregations(clauses),
   };
-  if (clauses.size > 0) request.post_filter = allOf([...clauses.values()]);
-  if (args.after) request.search_after = decodeSearchCursor(sort, args.after);
-  return { first, sort, request };
+  if (clauses.size > 0) hits.post_filter = allOf([...clauses.values()]);
+  if (args.after) hits.search_after = decodeSearchCursor(sort, args.after);
+  const facets: estypes.SearchRequest = { query, size: 0, track_total_hits: false, aggs: facetAggregations(clauses) };
+  return { first, sort, hits, facets };
 }
 
 // ------------------------------------------------------------------ the response
@@ -339,7 +346,11 @@ function readFacet(field: FacetField, aggregate: unknown): SearchFacet {
 const EMPTY_PAGE_INFO = { hasNextPage: false, endCursor: null };
 
 /** Reads the answer: one page of product references, the total, and the facets. */
-export function readSearchResponse(plan: SearchPlan, response: estypes.SearchResponse): ProductSearchConnection {
+export function readSearchResponse(
+  plan: SearchPlan,
+  response: estypes.SearchResponse,
+  facets: estypes.SearchResponse,
+): ProductSearchConnection {
   const hits = response.hits.hits;
   const page = hits.slice(0, plan.first);
   const edges = page.map((hit) => ({
@@ -354,7 +365,7 @@ export function readSearchResponse(plan: SearchPlan, response: estypes.SearchRes
       edges.length === 0
         ? EMPTY_PAGE_INFO
         : { hasNextPage: hits.length > plan.first, endCursor: edges.at(-1)?.cursor ?? null },
-    facets: FACETS.map(({ field }) => readFacet(field, response.aggregations?.[field])),
+    facets: FACETS.map(({ field }) => readFacet(field, facets.aggregations?.[field])),
   };
 }
 

@@ -37,7 +37,17 @@ export class SearchService {
   async search(ctx: SearchContext, args: SearchArgs): Promise<ProductSearchConnection> {
     const plan = buildSearchRequest(args);
     try {
-      return readSearchResponse(plan, await this.#client.search({ index: this.#alias, ...plan.request }));
+      const { responses } = await this.#client.msearch({
+        searches: [{ index: this.#alias }, plan.hits, { index: this.#alias, request_cache: true }, plan.facets],
+      });
+      const [hits, facets] = responses;
+      if (!hits || !facets) throw new Error('msearch answered fewer responses than requests');
+      if ('error' in hits || 'error' in facets) {
+        const failed = 'error' in hits ? hits : facets;
+        if ('error' in failed && failed.status === 404) return this.#missingIndex(ctx);
+        throw new Error(`search failed: ${'error' in failed ? failed.error.type : 'unknown'}`);
+      }
+      return readSearchResponse(plan, hits, facets);
     } catch (error) {
       const failure = this.#failure(ctx, error);
       if (failure === null) return emptyConnection();
@@ -56,6 +66,11 @@ export class SearchService {
       if (failure === null) return [];
       throw failure;
     }
+  }
+
+  #missingIndex(ctx: SearchContext): ProductSearchConnection {
+    this.#logger.warn({ alias: this.#alias, requestId: ctx.requestId }, 'the product index does not exist yet');
+    return emptyConnection();
   }
 
   /** Null for a missing alias, which means nothing was indexed yet: an empty answer, not an error. */
