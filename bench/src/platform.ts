@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { config } from '../../infra/src/config.ts';
+import { registerConnectors } from '../../infra/src/connectors.ts';
+import { waitForSearchIndex } from '../../infra/src/search-ready.ts';
 import { seed } from '../../infra/src/seed.ts';
 import { SERVICE_STAGES, platformEnv } from '../../infra/src/services.ts';
 import { up } from '../../infra/src/stack.ts';
@@ -14,7 +16,9 @@ export interface BenchPlatform {
 export async function startPlatform(products: number): Promise<BenchPlatform> {
   await up(() => undefined);
   await seed({ products });
+  await registerConnectors();
   const env = platformEnv();
   const services = await startServices(SERVICE_STAGES, { env, logDir: join(config.stateDir, 'logs', 'bench') });
+  await waitForSearchIndex();
   return { env, services };
 }

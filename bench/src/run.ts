@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
 import { startPlatform, type BenchPlatform } from './platform.ts';
 import { productDetails } from './scenarios/product-details.ts';
+import { searchScenario } from './scenarios/search.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -19,6 +20,7 @@ const withPlatform = (run: (platform: BenchPlatform) => Promise<BenchSection>) =
 const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'stack-cold-start': () => stackColdStart({ repoRoot, scratchDir, runs: 3 }),
   'product-details': withPlatform(productDetails),
+  search: withPlatform(searchScenario),
 };
 
 async function main(requested: readonly string[]): Promise<void> {
