@@ -15,6 +15,8 @@ export interface RouterConfig {
   jwksUrl: string;
   routerSecret: string;
   limits: { maxDepth: number; maxFields: number; maxBodyBytes: number };
+  /** Requests per client (user, else address): sustained rate and burst. */
+  rateLimit: { perSecond: number; burst: number };
 }
 
 const SUBGRAPH_URL = /^SUBGRAPH_([A-Z]+)_URL$/;
@@ -42,6 +44,10 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
         maxDepth: env.int('MAX_QUERY_DEPTH', 12, { min: 2 }),
         maxFields: env.int('MAX_QUERY_FIELDS', 500, { min: 10 }),
         maxBodyBytes: env.int('MAX_BODY_BYTES', 1024 * 1024, { min: 1024 }),
+      },
+      rateLimit: {
+        perSecond: env.int('RATE_LIMIT_PER_SECOND', 100, { min: 1 }),
+        burst: env.int('RATE_LIMIT_BURST', 200, { min: 1 }),
       },
     };
   }, source);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -11,8 +12,18 @@ import { createTokenVerifier } from './auth.ts';
 import type { RouterConfig } from './config.ts';
 import { createGateway, type RouterContext } from './gateway.ts';
 import { limitsPlugin } from './limits.ts';
+import { RateLimiter } from './rate-limit.ts';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
+
+const rateLimited = (retryAfterSeconds: number): GraphQLError =>
+  new GraphQLError(`Too many requests; retry in ${retryAfterSeconds} s`, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterSeconds)]]) },
+    },
+  });
 
 export interface Router {
   readonly httpServer: Server;
@@ -29,6 +40,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   const httpServer = createServer();
   const secret = routerSecret(config.routerSecret);
   const verifyToken = createTokenVerifier(config.jwksUrl);
+  const limiter = new RateLimiter(config.rateLimit);
   const apollo = new ApolloServer<RouterContext>({
     gateway: createGateway(config, secret),
     introspection: !config.production,
@@ -50,6 +62,10 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     context: async (req) => {
       const caller = await verifyToken(req.headers.authorization);
       if (caller instanceof Error) throw caller;
+      const decision = limiter.take(
+        caller ? `user:${caller.userId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`,
+      );
+      if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
       const given = req.headers['x-request-id'];
       const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
       return { caller, requestId };
