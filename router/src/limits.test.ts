@@ -33,4 +33,17 @@ describe('measure', () => {
     const nested = 'a { '.repeat(20) + 'id' + ' }'.repeat(20);
     expect(shapeOf(`{ ${nested} }`).depth).toBe(21);
   });
+
+  it('measures spreads that double at every level without walking them all', () => {
+    const levels = 40;
+    const fragments = Array.from({ length: levels }, (_, i) =>
+      i === levels - 1
+        ? `fragment F${i} on Query { __typename }`
+        : `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`,
+    );
+    const started = performance.now();
+    const shape = shapeOf(`query { ...F0 } ${fragments.join(' ')}`);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(shape).toEqual({ depth: 1, fields: 2 ** (levels - 1) });
+  });
 });

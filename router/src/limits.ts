@@ -17,34 +17,45 @@ export interface QueryShape {
 
 /**
  * Measures an operation as it will execute: fragments expanded where they are spread.
- * Validation has already rejected fragment cycles; `seen` guards anyway.
+ * Each fragment is measured once and its shape reused wherever it is spread, so a document
+ * whose spreads double at every level costs linear work, not exponential. Validation has
+ * already rejected fragment cycles; an unfinished fragment in `measuring` guards anyway.
  */
 export function measure(document: DocumentNode, operation: OperationDefinitionNode): QueryShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const walk = (selectionSet: SelectionSetNode, depth: number, seen: ReadonlySet<string>): QueryShape => {
-    let shape: QueryShape = { depth, fields: 0 };
+  /** Shapes relative to where a fragment is spread: depth below it, fields inside it. */
+  const measured = new Map<string, QueryShape>();
+  const measuring = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode): QueryShape => {
+    let shape: QueryShape = { depth: 0, fields: 0 };
     for (const selection of selectionSet.selections) {
       let inner: QueryShape;
       if (selection.kind === Kind.FIELD) {
-        inner = selection.selectionSet
-          ? walk(selection.selectionSet, depth + 1, seen)
-          : { depth: depth + 1, fields: 0 };
-        inner = { depth: inner.depth, fields: inner.fields + 1 };
+        const below = selection.selectionSet ? walk(selection.selectionSet) : { depth: 0, fields: 0 };
+        inner = { depth: below.depth + 1, fields: below.fields + 1 };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = walk(selection.selectionSet, depth, seen);
+        inner = walk(selection.selectionSet);
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        inner = walk(fragment.selectionSet, depth, new Set([...seen, fragment.name.value]));
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || measuring.has(name)) continue;
+        let known = measured.get(name);
+        if (!known) {
+          measuring.add(name);
+          known = walk(fragment.selectionSet);
+          measuring.delete(name);
+          measured.set(name, known);
+        }
+        inner = known;
       }
       shape = { depth: Math.max(shape.depth, inner.depth), fields: shape.fields + inner.fields };
     }
     return shape;
   };
-  return walk(operation.selectionSet, 0, new Set());
+  return walk(operation.selectionSet);
 }
 
 const tooComplex = (message: string): GraphQLError =>
