@@ -14,7 +14,7 @@ export function createTokenVerifier(jwksUrl: string) {
   return async (authorization: string | undefined): Promise<Caller | null | GraphQLError> => {
     if (authorization === undefined || authorization === '') return null;
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/.exec(authorization.trim());
-    if (!match?.[1]) return unauthenticated('The Authorization header must be "Bearer <token>"');
+    if (!match?.[1]) return unauthenticated('The Authorization header must be "Bearer <token>"', true);
     try {
       const { payload } = await jwtVerify(match[1], keys, {
         algorithms: [USER_TOKEN_ALGORITHM],
@@ -25,10 +25,10 @@ export function createTokenVerifier(jwksUrl: string) {
       const roles = Array.isArray(payload['roles']) ? payload['roles'].filter(isRole) : [];
       return { userId: payload.sub ?? '', roles };
     } catch (error) {
-      if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired; sign in again');
+      if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired; sign in again', true);
       // Identity not answering is our failure, not the caller's: report it as internal.
       if (error instanceof errors.JWKSTimeout) throw error;
-      if (error instanceof errors.JOSEError) return unauthenticated('The token is not valid');
+      if (error instanceof errors.JOSEError) return unauthenticated('The token is not valid', true);
       throw error;
     }
   };

@@ -42,7 +42,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   const verifyToken = createTokenVerifier(config.jwksUrl);
   const limiter = new RateLimiter(config.rateLimit);
   const apollo = new ApolloServer<RouterContext>({
-    gateway: createGateway(config, secret),
+    gateway: createGateway(config, secret, logger),
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
@@ -61,11 +61,11 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     maxBodyBytes: config.limits.maxBodyBytes,
     context: async (req) => {
       const caller = await verifyToken(req.headers.authorization);
-      if (caller instanceof Error) throw caller;
-      const decision = limiter.take(
-        caller ? `user:${caller.userId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`,
-      );
+      // A rejected token is charged to the address, so a flood of junk tokens is limited too.
+      const address = `address:${req.socket.remoteAddress ?? 'unknown'}`;
+      const decision = limiter.take(caller && !(caller instanceof Error) ? `user:${caller.userId}` : address);
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+      if (caller instanceof Error) throw caller;
       const given = req.headers['x-request-id'];
       const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
       return { caller, requestId };

@@ -24,8 +24,14 @@ export const PUBLIC_ERROR_CODES = new Set([
 /** Extension keys that may reach a client; everything else (stack traces, service names) is dropped. */
 const PUBLIC_EXTENSIONS = new Set(['code', 'retryAfterSeconds']);
 
-export const unauthenticated = (message = 'Sign in to do this'): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/**
+ * UNAUTHENTICATED. Inside an operation (a field that needs a caller) it stays a field error
+ * of a 200 answer; `rejectRequest` makes it the whole request's 401 (a bad token).
+ */
+export const unauthenticated = (message = 'Sign in to do this', rejectRequest = false): GraphQLError =>
+  new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', ...(rejectRequest ? { http: { status: 401 } } : {}) },
+  });
 
 export const forbidden = (message = 'You are not allowed to do this'): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
