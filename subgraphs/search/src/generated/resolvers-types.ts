@@ -58,10 +58,15 @@ export type ProductSearchConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One search result. */
 export type ProductSearchEdge = {
   __typename?: 'ProductSearchEdge';
   cursor: Scalars['String']['output'];
-  node: Product;
+  /**
+   * Null for a product deleted after the index last saw it: a delete reaches search within
+   * about a second, and one stale hit must not fail the whole page.
+   */
+  node: Maybe<Product>;
 };
 
 /** Order of search results. Equal values are ordered by product id, so pages never overlap. */
@@ -135,7 +140,8 @@ export type SearchFacetValue = {
 /** A completion for what the shopper is typing. */
 export type SearchSuggestion = {
   __typename?: 'SearchSuggestion';
-  product: Product;
+  /** Null for a product deleted after the index last saw it. */
+  product: Maybe<Product>;
   /** The suggested product's name. */
   text: Scalars['String']['output'];
 };
@@ -267,7 +273,7 @@ export type ProductSearchConnectionResolvers<ContextType = SearchContext, Parent
 
 export type ProductSearchEdgeResolvers<ContextType = SearchContext, ParentType extends ResolversParentTypes['ProductSearchEdge'] = ResolversParentTypes['ProductSearchEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = SearchContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -287,7 +293,7 @@ export type SearchFacetValueResolvers<ContextType = SearchContext, ParentType ex
 }>;
 
 export type SearchSuggestionResolvers<ContextType = SearchContext, ParentType extends ResolversParentTypes['SearchSuggestion'] = ResolversParentTypes['SearchSuggestion']> = ResolversObject<{
-  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -166,7 +166,7 @@ describe('readSearchResponse', () => {
   it('returns one page, a cursor per edge, whether more follow, and the facets', () => {
     const connection = readSearchResponse(plan, response, response);
     expect(connection.totalCount).toBe(3);
-    expect(connection.edges.map((edge) => edge.node.id)).toEqual(['a', 'b']);
+    expect(connection.edges.map((edge) => edge.node?.id)).toEqual(['a', 'b']);
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[1]?.cursor });
     expect(decodeSearchCursor('PRICE_ASC', connection.pageInfo.endCursor ?? '')).toEqual([200, 'b']);
     expect(connection.facets).toEqual([

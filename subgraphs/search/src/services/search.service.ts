@@ -79,7 +79,6 @@ export class SearchService {
       this.#logger.warn({ alias: this.#alias, requestId: ctx.requestId }, 'the product index does not exist yet');
       return null;
     }
-    this.#logger.error({ err: error, requestId: ctx.requestId }, 'search failed');
     return searchUnavailable(error);
   }
 }
