@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidChangeEvent, latestPerRow, readChangeEvent, tableOfTopic } from './change-event.ts';
+import { InvalidChangeEvent, latestPerRow, readChangeEvent, tableOfTopic, UNAVAILABLE_VALUE } from './change-event.ts';
 
 const productAfter = {
   id: 'p1',
@@ -71,5 +71,35 @@ describe('tableOfTopic', () => {
     expect(tableOfTopic('cdc.catalogue', 'cdc.catalogue.public.products')).toBe('products');
     expect(tableOfTopic('cdc.catalogue', 'cdc.catalogue.public.reviews')).toBeUndefined();
     expect(tableOfTopic('cdc.catalogue', 'other.public.products')).toBeUndefined();
+  });
+});
+
+describe('large unchanged values', () => {
+  it('takes an unchanged long description from the full row before the update', () => {
+    const row = {
+      id: 'p1',
+      name: 'Phone',
+      description: 'x'.repeat(5000),
+      brand: 'B',
+      color: null,
+      price_minor: 100,
+      currency_code: 'USD',
+      category_id: 'c1',
+      seller_id: 's1',
+      rating_count: 1,
+      rating_sum: 5,
+      created_at: '2026-11-25T10:00:00Z',
+    };
+    const event = readChangeEvent(
+      'products',
+      JSON.stringify({
+        op: 'u',
+        source: { lsn: 42 },
+        before: row,
+        after: { ...row, description: UNAVAILABLE_VALUE, rating_count: 2, rating_sum: 9 },
+      }),
+    );
+    expect(event?.row?.description).toBe('x'.repeat(5000));
+    expect(event?.row?.rating_count).toBe(2);
   });
 });

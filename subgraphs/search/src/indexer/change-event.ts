@@ -83,6 +83,23 @@ const readers: { [T in CatalogueTable]: (raw: Raw) => RowTypes[T] } = {
   sellers: (raw) => ({ id: field(raw, 'id', 'string'), name: field(raw, 'name', 'string') }),
 };
 
+/** Debezium's stand-in for a large (TOASTed) column an update left unchanged. */
+export const UNAVAILABLE_VALUE = '__debezium_unavailable_value';
+
+/**
+ * An update that leaves a long description alone carries the placeholder instead of the
+ * text; the row before the change (complete, since the table's REPLICA IDENTITY is FULL)
+ * holds the value, so the placeholder never reaches the index.
+ */
+function withUnchangedLargeValues(after: Raw, before: unknown): Raw {
+  if (!Object.values(after).includes(UNAVAILABLE_VALUE)) return after;
+  if (!isObject(before))
+    throw new InvalidChangeEvent('an unchanged large value without the full row before the change');
+  return Object.fromEntries(
+    Object.entries(after).map(([key, value]) => [key, value === UNAVAILABLE_VALUE ? before[key] : value]),
+  );
+}
+
 /**
  * Reads a message value. Returns null for a tombstone (null value), which only tells
  * log compaction to forget the key: the delete event before it already did the work.
@@ -112,7 +129,7 @@ export function readChangeEvent<T extends CatalogueTable>(
   if (op !== 'c' && op !== 'u' && op !== 'r') throw new InvalidChangeEvent(`unknown op ${JSON.stringify(op)}`);
   const after = envelope['after'];
   if (!isObject(after)) throw new InvalidChangeEvent(`op ${op} without after`);
-  const row = readers[table](after);
+  const row = readers[table](withUnchangedLargeValues(after, envelope['before']));
   return { id: row.id, row, lsn };
 }
 
