@@ -1,5 +1,15 @@
 import { spawn, execFile } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { promisify } from 'node:util';
 import { config } from './config.ts';
 
@@ -136,9 +146,20 @@ export function removeFile(path: string): void {
 /** The last lines of a log, for reporting why a component died or never became healthy. */
 export function tail(file: string, lines = 25): string {
   if (!existsSync(file)) return `(no log at ${file})`;
-  const text = readFileSync(file, 'utf8').trimEnd().split('\n');
-  return text.slice(-lines).join('\n');
+  // Only the end: logs grow without bound, and a diagnosis must not fail on a large one.
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } finally {
+    closeSync(fd);
+  }
 }
+
+const TAIL_BYTES = 64 * 1024;
 
 /** Polls `check` until it returns true or the time runs out. */
 export async function waitFor(

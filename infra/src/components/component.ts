@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { config } from '../config.ts';
 import { isAlive, readPid } from '../process.ts';
@@ -38,9 +39,19 @@ export function componentDir(name: string): string {
   return join(config.stateDir, name);
 }
 
-export function alivePid(pidFile: string): number | undefined {
+/**
+ * The pid in `pidFile` if that process runs and is ours: its command line must mention
+ * `marker` (a path of the component). After a reboot or crash a pid can belong to any other
+ * process, which must never be taken for the engine, let alone be signalled.
+ */
+export function alivePid(pidFile: string, marker: string): number | undefined {
   const pid = readPid(pidFile);
-  return isAlive(pid) ? pid : undefined;
+  if (!isAlive(pid)) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fetch with a deadline: a health probe must answer quickly or count as unhealthy. */

@@ -55,7 +55,7 @@ export const connect: Component = {
   after: ['kafka'],
   startupTimeoutMs: 120_000,
 
-  pid: () => alivePid(pidFile),
+  pid: () => alivePid(pidFile, dir),
 
   async start() {
     const [libs, plugins] = await Promise.all([fetchKafka(), fetchDebeziumPlugins()]);

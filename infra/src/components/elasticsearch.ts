@@ -50,7 +50,7 @@ export const elasticsearch: Component = {
   after: [],
   startupTimeoutMs: 120_000,
 
-  pid: () => alivePid(serverPidFile) ?? alivePid(launcherPidFile),
+  pid: () => alivePid(serverPidFile, 'org.elasticsearch') ?? alivePid(launcherPidFile, dir),
 
   async start() {
     if (!config.esJavaHome) {
@@ -88,9 +88,9 @@ export const elasticsearch: Component = {
   },
 
   async stop() {
-    const server = alivePid(serverPidFile);
+    const server = alivePid(serverPidFile, 'org.elasticsearch');
     if (server) await stopPid(server, 60_000);
-    const launcher = alivePid(launcherPidFile);
+    const launcher = alivePid(launcherPidFile, dir);
     if (launcher) await stopPid(launcher, 10_000);
     removeFile(launcherPidFile);
   },

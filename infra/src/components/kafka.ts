@@ -51,7 +51,7 @@ export const kafka: Component = {
   after: [],
   startupTimeoutMs: 60_000,
 
-  pid: () => alivePid(pidFile),
+  pid: () => alivePid(pidFile, dir),
 
   async start() {
     const libs = await fetchKafka();

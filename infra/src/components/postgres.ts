@@ -77,7 +77,7 @@ export const postgres: Component = {
   after: [],
   startupTimeoutMs: 60_000,
 
-  pid: () => alivePid(join(dataDir, 'postmaster.pid')),
+  pid: () => alivePid(join(dataDir, 'postmaster.pid'), dataDir),
 
   async start() {
     mkdirSync(socketDir, { recursive: true });
