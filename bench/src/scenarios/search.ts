@@ -229,7 +229,7 @@ export async function searchScenario(platform: BenchPlatform): Promise<BenchSect
   const sql = await sqlPerPage();
   return {
     id: 'search',
-    title: 'Search: freshness, latency at 100 requests/s, SQL per page',
+    title: 'Search: freshness, latency at a fixed request rate, SQL per page',
     body: `
 | metric | p50 | p99 | target |
 | --- | --- | --- | --- |
