@@ -31,6 +31,8 @@ export interface InfraConfig {
   /** Elasticsearch 9 needs Java 21 or newer, which need not be the machine's default. */
   esJavaHome: string;
   heap: { kafka: string; connect: string; elasticsearch: string };
+  /** The router–subgraph secret to run the services with; a fresh one per start when unset. */
+  routerSigningSecret: string | undefined;
 }
 
 function defaultStateDir(): string {
@@ -61,6 +63,7 @@ export const config: InfraConfig = loadConfig((env) => ({
   serviceUser: isRoot ? env.string('EMPORIUM_SERVICE_USER', 'emporium') : undefined,
   javaHome: env.optional('JAVA_HOME'),
   esJavaHome: env.string('ES_JAVA_HOME', findJava21Plus() ?? ''),
+  routerSigningSecret: env.optional('ROUTER_SIGNING_SECRET'),
   heap: {
     kafka: env.string('KAFKA_HEAP', '512m'),
     connect: env.string('CONNECT_HEAP', '512m'),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LOCAL_HOST } from '@emporium/config';
+import { config } from './config.ts';
 
 /**
  * The platform's own processes, as `npm start`, the e2e tests, composition and the
@@ -59,8 +60,6 @@ export const serviceUrl = (service: ServiceSpec, path = ''): string => `http://$
  * Environment every platform process gets when started locally. The router and the
  * subgraphs share a signing secret; a fresh one per start keeps any old assertion useless.
  */
-export function platformEnv(existing: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return {
-    ROUTER_SIGNING_SECRET: existing['ROUTER_SIGNING_SECRET'] ?? randomBytes(32).toString('base64url'),
-  };
+export function platformEnv(): Record<string, string> {
+  return { ROUTER_SIGNING_SECRET: config.routerSigningSecret ?? randomBytes(32).toString('base64url') };
 }

@@ -31,7 +31,7 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
     return {
       port: env.int('ROUTER_PORT', 4000, { min: 1, max: 65535 }),
       host: env.string('ROUTER_HOST', '0.0.0.0'),
-      logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'], 'info'),
+      logLevel: env.logLevel(),
       production: env.string('NODE_ENV', 'development') === 'production',
       supergraphPath: env.string(
         'SUPERGRAPH_PATH',

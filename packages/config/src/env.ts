@@ -34,7 +34,12 @@ export interface EnvReader {
   list(name: string, fallback?: readonly string[]): string[];
   url(name: string, fallback?: string): string;
   oneOf<const T extends string>(name: string, allowed: readonly T[], fallback?: T): T;
+  /** LOG_LEVEL: one of pino's levels, `info` by default. */
+  logLevel(): LogLevel;
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
@@ -102,6 +107,9 @@ function createReader(source: Env, problems: string[]): EnvReader {
         return fallback ?? (allowed[0] as (typeof allowed)[number]);
       }
       return match;
+    },
+    logLevel() {
+      return this.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
     },
   };
 }

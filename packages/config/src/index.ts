@@ -1,5 +1,5 @@
-export { ConfigError, loadConfig } from './env.ts';
-export type { Env, EnvReader, IntOptions } from './env.ts';
+export { ConfigError, LOG_LEVELS, loadConfig } from './env.ts';
+export type { Env, EnvReader, IntOptions, LogLevel } from './env.ts';
 export {
   LOCAL_DB_USER,
   LOCAL_HOST,

@@ -32,16 +32,6 @@ export function createElasticsearch(options: ElasticsearchOptions): Client {
   });
 }
 
-/** True when Elasticsearch could not be reached or did not answer in time. */
-export function isUnavailable(error: unknown): boolean {
-  return (
-    error instanceof errors.ConnectionError ||
-    error instanceof errors.TimeoutError ||
-    error instanceof errors.NoLivingConnectionsError ||
-    (error instanceof errors.ResponseError && (error.statusCode ?? 0) >= 502)
-  );
-}
-
 /** True for a 404 answer, e.g. an index or alias that does not exist yet. */
 export function isNotFound(error: unknown): boolean {
   return error instanceof errors.ResponseError && error.statusCode === 404;

@@ -21,7 +21,7 @@ export function readIdentityConfig(source?: NodeJS.ProcessEnv): IdentityConfig {
       routerSecret: env.string('ROUTER_SIGNING_SECRET'),
       tokenTtlSeconds: env.int('TOKEN_TTL_SECONDS', 3600, { min: 60, max: 86_400 }),
       passwordCostLog2: env.int('PASSWORD_SCRYPT_LOG_N', 15, { min: 10, max: 20 }),
-      logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'], 'info'),
+      logLevel: env.logLevel(),
     }),
     source,
   );

@@ -19,7 +19,7 @@ export function readProductConfig(source?: NodeJS.ProcessEnv): ProductConfig {
       databaseUrl: readStackEndpoints(env).postgres.url,
       routerSecret: env.string('ROUTER_SIGNING_SECRET'),
       mediaBaseUrl: env.url('MEDIA_BASE_URL', 'https://emporium-media.s3.us-east-1.amazonaws.com').replace(/\/+$/, ''),
-      logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'], 'info'),
+      logLevel: env.logLevel(),
     }),
     source,
   );

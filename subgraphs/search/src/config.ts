@@ -1,7 +1,5 @@
 import { loadConfig, readStackEndpoints, serviceDatabaseUrl, type EnvReader } from '@emporium/config';
 
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
-
 /** Settings every search process shares: where the index is and what it is called. */
 export interface SearchIndexConfig {
   elasticsearchUrl: string;
@@ -38,7 +36,7 @@ export interface ReindexConfig extends SearchIndexConfig {
 const indexSettings = (env: EnvReader): SearchIndexConfig => ({
   elasticsearchUrl: readStackEndpoints(env).elasticsearch.url,
   indexAlias: env.string('SEARCH_INDEX', 'products'),
-  logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  logLevel: env.logLevel(),
 });
 
 export function readSearchConfig(source?: NodeJS.ProcessEnv): SearchConfig {

@@ -37,7 +37,7 @@ function readIdentitySeedConfig(args: readonly string[], source?: NodeJS.Process
       (env) => ({
         databaseUrl: readStackEndpoints(env).postgres.url,
         passwordCostLog2: env.int('PASSWORD_SCRYPT_LOG_N', 15, { min: 10, max: 20 }),
-        logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'], 'info'),
+        logLevel: env.logLevel(),
       }),
       source,
     ),

@@ -30,7 +30,7 @@ function readProductSeedConfig(args: readonly string[], source?: NodeJS.ProcessE
     ...loadConfig(
       (env) => ({
         databaseUrl: readStackEndpoints(env).postgres.url,
-        logLevel: env.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'silent'], 'info'),
+        logLevel: env.logLevel(),
       }),
       source,
     ),
