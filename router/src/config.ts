@@ -21,6 +21,7 @@ export interface RouterConfig {
 
 const SUBGRAPH_URL = /^SUBGRAPH_([A-Z]+)_URL$/;
 
+/** Reads and validates the router's settings; throws a ConfigError listing every problem. */
 export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): RouterConfig {
   return loadConfig((env) => {
     const subgraphUrls: Record<string, string> = {};

@@ -19,6 +19,7 @@ interface Bucket {
   updatedMs: number;
 }
 
+/** Token buckets per client; `take` answers whether a request may go ahead now. */
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
   readonly #perMs: number;

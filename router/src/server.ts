@@ -25,6 +25,7 @@ const rateLimited = (retryAfterSeconds: number): GraphQLError =>
     },
   });
 
+/** A started router: listen once, stop to drain in-flight requests and close. */
 export interface Router {
   readonly httpServer: Server;
   listen(): Promise<void>;

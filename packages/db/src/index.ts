@@ -27,6 +27,7 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
 }
 
+/** The process's one ORM, connected to the service's own database; fork its EntityManager per unit of work. */
 export async function createOrm(options: OrmOptions): Promise<MikroORM> {
   const log = options.logger.child({ component: 'db' });
   return MikroORM.init({

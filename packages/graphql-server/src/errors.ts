@@ -33,9 +33,11 @@ export const unauthenticated = (message = 'Sign in to do this', rejectRequest = 
     extensions: { code: 'UNAUTHENTICATED', ...(rejectRequest ? { http: { status: 401 } } : {}) },
   });
 
+/** FORBIDDEN: signed in, but without the role or ownership this needs. */
 export const forbidden = (message = 'You are not allowed to do this'): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 
+/** BAD_USER_INPUT: an argument the operation cannot take (as opposed to a userError in a payload). */
 export const badUserInput = (message: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -47,6 +49,7 @@ export interface UserError {
   message: string;
 }
 
+/** Builds a UserError for a mutation payload. */
 export const userError = (code: string, message: string, field: string[] | null = null): UserError => ({
   code,
   field,

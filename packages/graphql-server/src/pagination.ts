@@ -3,6 +3,7 @@ import { badUserInput } from './errors.ts';
 /** Relay connections take 1 to 100 items a page. */
 export const MAX_PAGE_SIZE = 100;
 
+/** A connection's `first`, defaulted, or BAD_USER_INPUT outside 1..100. */
 export function pageSize(first: number | null | undefined, fallback: number): number {
   const size = first ?? fallback;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {

@@ -18,6 +18,7 @@ export interface IdentityContext {
   users: UserService;
 }
 
+/** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */
 export function contextFactory(deps: { orm: MikroORM; tokens: TokenService; users: UserService }) {
   return ({ caller, requestId }: RequestIdentity): IdentityContext => {
     const em = deps.orm.em.fork();

@@ -16,6 +16,7 @@ export interface ProductContext {
   mediaBaseUrl: string;
 }
 
+/** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */
 export function contextFactory(deps: {
   orm: MikroORM;
   catalogue: CatalogueService;

@@ -9,6 +9,7 @@ export interface SearchContext {
   search: SearchService;
 }
 
+/** Builds each request's context around the shared search service. */
 export function contextFactory(deps: { search: SearchService }) {
   return ({ caller, requestId }: RequestIdentity): SearchContext => ({ caller, requestId, ...deps });
 }

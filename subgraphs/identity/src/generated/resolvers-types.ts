@@ -17,6 +17,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Credentials to sign in with. */
 export type LoginInput = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
@@ -55,6 +56,7 @@ export type Query = {
   me: Maybe<User>;
 };
 
+/** What a new shopper gives to open an account. */
 export type RegisterInput = {
   /** 1 to 60 characters. */
   displayName: Scalars['String']['input'];

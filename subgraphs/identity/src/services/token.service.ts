@@ -47,10 +47,12 @@ export class TokenService {
     this.jwks = { keys: keys.map((key) => key.publicJwk) };
   }
 
+  /** The JWKS the router verifies tokens with. */
   publicKeys(): JsonWebKeySet {
     return this.jwks;
   }
 
+  /** A signed token for `user`, valid for the configured lifetime. */
   issue(user: { id: string; roles: readonly Role[] }): Promise<string> {
     return new SignJWT({ roles: user.roles })
       .setProtectedHeader({ alg: USER_TOKEN_ALGORITHM, kid: this.kid, typ: 'JWT' })

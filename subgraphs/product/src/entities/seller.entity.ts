@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
+/** A merchant selling on the store. */
 export const SellerSchema = defineEntity({
   name: 'Seller',
   tableName: 'sellers',

@@ -21,6 +21,7 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A shopper's review of a product. */
 export type AddReviewInput = {
   /** At most 5,000 characters. */
   body: Scalars['String']['input'];
@@ -30,6 +31,7 @@ export type AddReviewInput = {
   title: Scalars['String']['input'];
 };
 
+/** The new review, or what to fix. */
 export type AddReviewPayload = {
   __typename?: 'AddReviewPayload';
   review: Maybe<Review>;
@@ -50,6 +52,7 @@ export type Category = {
   slug: Scalars['String']['output'];
 };
 
+/** A new product: every field but color, specs and images is required. */
 export type CreateProductInput = {
   brand: Scalars['String']['input'];
   categoryId: Scalars['ID']['input'];
@@ -64,16 +67,19 @@ export type CreateProductInput = {
   specs?: InputMaybe<Array<ProductSpecInput>>;
 };
 
+/** The created product, or what to fix. */
 export type CreateProductPayload = {
   __typename?: 'CreateProductPayload';
   product: Maybe<Product>;
   userErrors: Array<UserError>;
 };
 
+/** The product to remove. */
 export type DeleteProductInput = {
   id: Scalars['ID']['input'];
 };
 
+/** Which product was removed, or PRODUCT_NOT_FOUND. */
 export type DeleteProductPayload = {
   __typename?: 'DeleteProductPayload';
   /** The id of the product that was removed; null when there are userErrors. */
@@ -90,6 +96,7 @@ export type Money = {
   currencyCode: Scalars['String']['output'];
 };
 
+/** A price as an admin enters it. */
 export type MoneyInput = {
   /** Non-negative decimal string with at most two places, e.g. "1099.00". */
   amount: Scalars['String']['input'];
@@ -170,6 +177,7 @@ export type ProductReviewsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A page of the catalogue, newest first. */
 export type ProductConnection = {
   __typename?: 'ProductConnection';
   edges: Array<ProductEdge>;
@@ -177,30 +185,35 @@ export type ProductConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One product and its cursor. */
 export type ProductEdge = {
   __typename?: 'ProductEdge';
   cursor: Scalars['String']['output'];
   node: Product;
 };
 
+/** An image of a product, served from the media base URL. */
 export type ProductImage = {
   __typename?: 'ProductImage';
   altText: Scalars['String']['output'];
   url: Scalars['String']['output'];
 };
 
+/** One image, in display order. */
 export type ProductImageInput = {
   altText: Scalars['String']['input'];
   /** Object key under the media base URL, e.g. "products/pixel-9/front.jpg". */
   key: Scalars['String']['input'];
 };
 
+/** One technical detail of a product, e.g. RAM: 8 GB. */
 export type ProductSpec = {
   __typename?: 'ProductSpec';
   name: Scalars['String']['output'];
   value: Scalars['String']['output'];
 };
 
+/** One technical detail, in display order. */
 export type ProductSpecInput = {
   name: Scalars['String']['input'];
   value: Scalars['String']['input'];
@@ -228,6 +241,7 @@ export type QueryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The product's review ratings in aggregate. */
 export type RatingSummary = {
   __typename?: 'RatingSummary';
   /** Mean of the review ratings, rounded to two decimals; null without reviews. */
@@ -248,6 +262,7 @@ export type Review = {
   title: Scalars['String']['output'];
 };
 
+/** A page of a product's reviews, newest first. */
 export type ReviewConnection = {
   __typename?: 'ReviewConnection';
   edges: Array<ReviewEdge>;
@@ -255,6 +270,7 @@ export type ReviewConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One review and its cursor. */
 export type ReviewEdge = {
   __typename?: 'ReviewEdge';
   cursor: Scalars['String']['output'];
@@ -282,12 +298,14 @@ export type UpdateProductInput = {
   specs?: InputMaybe<Array<ProductSpecInput>>;
 };
 
+/** The updated product, or what to fix. */
 export type UpdateProductPayload = {
   __typename?: 'UpdateProductPayload';
   product: Maybe<Product>;
   userErrors: Array<UserError>;
 };
 
+/** A user of the identity subgraph, referred to by id (review authors). */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];

@@ -49,6 +49,7 @@ export type ProductFilter = {
   minRating?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** A page of search results with the total and the facets. */
 export type ProductSearchConnection = {
   __typename?: 'ProductSearchConnection';
   edges: Array<ProductSearchEdge>;
@@ -129,6 +130,7 @@ export type SearchFacet = {
   values: Array<SearchFacetValue>;
 };
 
+/** One value of a facet and how many results have it. */
 export type SearchFacetValue = {
   __typename?: 'SearchFacetValue';
   count: Scalars['Int']['output'];
