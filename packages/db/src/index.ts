@@ -72,3 +72,13 @@ export async function migrate(orm: MikroORM, options: Pick<OrmOptions, 'service'
     await lock.end();
   }
 }
+
+export {
+  OUTBOX_TABLE_DDL,
+  OutboxEntrySchema,
+  PROCESSED_EVENTS_TABLE_DDL,
+  appendToOutbox,
+  claimEvent,
+  pruneEventTables,
+} from './outbox.ts';
+export type { OutboxEntry, OutboxEvent } from './outbox.ts';

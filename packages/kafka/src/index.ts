@@ -39,3 +39,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   };
   return new Kafka(config);
 }
+
+export { DEFAULT_PARTITIONS, ensureTopics, subscribeWhenReady } from './topics.ts';
+export { startEventConsumer } from './event-consumer.ts';
+export type { EventConsumer, EventConsumerOptions } from './event-consumer.ts';

@@ -1,4 +1,4 @@
-import type { Consumer, createKafka } from '@emporium/kafka';
+import { subscribeWhenReady, type Consumer, type createKafka } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
 import type { CatalogueIndexer, TableChanges } from './catalogue-indexer.ts';
 import {
@@ -62,15 +62,7 @@ export async function startIndexerConsumer(options: IndexerConsumerOptions): Pro
   const topics = CATALOGUE_TABLES.map((table) => topicName(topicPrefix, table));
   // A topic appears with the first change of its table; until then the broker creates it on
   // the first metadata request, which can briefly answer "leader not available".
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await consumer.subscribe({ topics, fromBeginning: true });
-      break;
-    } catch (error) {
-      if (attempt >= 20) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
+  await subscribeWhenReady(consumer, topics, { fromBeginning: true });
   await consumer.run({
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {

@@ -1,0 +1,104 @@
+/**
+ * The transactional outbox and the consumer's side of it. A service writes its domain
+ * events into its own `outbox` table inside the transaction that changes its state;
+ * Debezium's outbox event router publishes each inserted row to the event's topic. A
+ * consumer records each event id it applied in `processed_events`, in the transaction of
+ * the effect, so a redelivered event changes nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { EVENT_TOPICS, validatePayload, type EventPayloads, type EventType } from '@emporium/events';
+
+/** DDL of the outbox table, for each service's own migration (column names are the event router's defaults). */
+export const OUTBOX_TABLE_DDL = `
+create table outbox (
+  id uuid primary key,
+  aggregatetype varchar(64) not null,
+  aggregateid varchar(255) not null,
+  type varchar(64) not null,
+  payload jsonb not null,
+  created_at timestamptz not null default now()
+);
+create index outbox_created_at_idx on outbox (created_at);`;
+
+/** DDL of the table of applied event ids, per consumer, for each consuming service's migration. */
+export const PROCESSED_EVENTS_TABLE_DDL = `
+create table processed_events (
+  consumer varchar(64) not null,
+  event_id uuid not null,
+  processed_at timestamptz not null default now(),
+  primary key (consumer, event_id)
+);
+create index processed_events_processed_at_idx on processed_events (processed_at);`;
+
+/**
+ * An outbox row, for services to list among their entities: tests and tools read what a
+ * service published through it; the service itself writes with {@link appendToOutbox}.
+ */
+export const OutboxEntrySchema = defineEntity({
+  name: 'OutboxEntry',
+  tableName: 'outbox',
+  properties: {
+    id: p.uuid().primary(),
+    aggregatetype: p.string().length(64),
+    aggregateid: p.string(),
+    type: p.string().length(64),
+    payload: p.json<unknown>(),
+    createdAt: p.datetime(),
+  },
+});
+export type OutboxEntry = InferEntity<typeof OutboxEntrySchema>;
+
+/** One event to publish; the aggregate id becomes the Kafka key, so one aggregate's events stay in order. */
+export interface OutboxEvent<T extends EventType> {
+  type: T;
+  aggregateId: string;
+  payload: EventPayloads[T];
+}
+
+/**
+ * Appends an event to the outbox in the EntityManager's current transaction. The payload is
+ * checked against its JSON Schema first: an invalid event fails the transaction here rather
+ * than every consumer later. Returns the event's id.
+ */
+export async function appendToOutbox<T extends EventType>(em: EntityManager, event: OutboxEvent<T>): Promise<string> {
+  validatePayload(event.type, event.payload);
+  const id = randomUUID();
+  await em.execute('insert into outbox (id, aggregatetype, aggregateid, type, payload) values (?, ?, ?, ?, ?::jsonb)', [
+    id,
+    EVENT_TOPICS[event.type].aggregateType,
+    event.aggregateId,
+    event.type,
+    JSON.stringify(event.payload),
+  ]);
+  return id;
+}
+
+/**
+ * Records that `consumer` applied `eventId`, in the current transaction. False means it was
+ * applied before: the caller must then change nothing.
+ */
+export async function claimEvent(em: EntityManager, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await em.execute<{ event_id: string }[]>(
+    'insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id',
+    [consumer, eventId],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Deletes outbox rows and processed ids older than the retention. Debezium reads the outbox
+ * from the WAL, so published rows serve only as an audit trail; ids must outlive any
+ * redelivery (Kafka's retention bounds that).
+ */
+export async function pruneEventTables(
+  em: EntityManager,
+  retentionDays: number,
+  tables: readonly ('outbox' | 'processed_events')[],
+): Promise<void> {
+  for (const table of tables) {
+    const column = table === 'outbox' ? 'created_at' : 'processed_at';
+    await em.execute(`delete from ${table} where ${column} < now() - make_interval(days => ?)`, [retentionDays]);
+  }
+}

@@ -1,0 +1,13 @@
+export * from './catalogue.ts';
+export { InvalidEvent, SCHEMA_DIR, schemaFile, validatePayload } from './validate.ts';
+export { EVENT_ID_HEADER, EVENT_TYPE_HEADER, decodeEventMessage, encodeEventMessage } from './wire.ts';
+export type { EventMessage } from './wire.ts';
+export {
+  InvalidChangeEvent,
+  UNAVAILABLE_VALUE,
+  column,
+  isRecord,
+  nullableColumn,
+  readChangeEnvelope,
+} from './change-event.ts';
+export type { ChangeEnvelope, RawRow } from './change-event.ts';
