@@ -1,0 +1,420 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { ProductReference as ProductReferenceEntity, CartView as CartViewEntity, CartLineView as CartLineViewEntity } from '../services/cart-view.ts';
+import type { Inventory as InventoryEntity } from '../entities/inventory.entity.ts';
+import type { Money as MoneyEntity } from '@emporium/money';
+import type { CartContext } from '../context.ts';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An instant in time, as an ISO 8601 string in UTC. */
+  DateTime: { input: Date; output: Date | string; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A product to put into the cart; a product already there has its quantity increased. */
+export type AddToCartInput = {
+  productId: Scalars['ID']['input'];
+  /** Units to add, at least 1. */
+  quantity: Scalars['Int']['input'];
+};
+
+/** The cart after the change, or what to fix. */
+export type AddToCartPayload = {
+  __typename?: 'AddToCartPayload';
+  /** Null when there are userErrors; nothing changed then. */
+  cart: Maybe<Cart>;
+  userErrors: Array<UserError>;
+};
+
+/** The signed-in shopper's cart; every shopper has exactly one, empty until something is added. */
+export type Cart = {
+  __typename?: 'Cart';
+  /** The shopper's user id: the cart is the same for the shopper's whole life. */
+  id: Scalars['ID']['output'];
+  /** In the order they were added. */
+  lines: Array<CartLine>;
+  /** Sum of the line totals at today's catalogue prices; 0.00 USD for an empty cart. */
+  subtotal: Money;
+  /** Units across all lines. */
+  totalQuantity: Scalars['Int']['output'];
+};
+
+/** One product in a cart, with its quantity. */
+export type CartLine = {
+  __typename?: 'CartLine';
+  /** When the product first went into the cart. */
+  addedAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** Unit price times quantity. */
+  lineTotal: Money;
+  product: Product;
+  /** 1 to the per-line maximum (100 unless configured otherwise). */
+  quantity: Scalars['Int']['output'];
+  /** The catalogue price now; checkout charges the price at checkout time. */
+  unitPrice: Money;
+};
+
+/** A product's stock. Units held for unpaid orders are reserved and cannot be bought. */
+export type Inventory = {
+  __typename?: 'Inventory';
+  /** Units that can be bought now: on hand minus reserved (0 for a product never stocked). */
+  available: Scalars['Int']['output'];
+  /** True when at least one unit is available. */
+  inStock: Scalars['Boolean']['output'];
+  /** Units in the warehouse, including reserved ones. ADMIN only; null for everyone else. */
+  onHand: Maybe<Scalars['Int']['output']>;
+  productId: Scalars['ID']['output'];
+  /** Units held for orders that are not paid yet. ADMIN only; null for everyone else. */
+  reserved: Maybe<Scalars['Int']['output']>;
+};
+
+/** An amount of money. Totals are always computed by the server from catalogue prices. */
+export type Money = {
+  __typename?: 'Money';
+  /** Decimal string with two places, e.g. "1099.00". */
+  amount: Scalars['String']['output'];
+  /** ISO 4217, e.g. USD. */
+  currencyCode: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Signed-in shoppers. INVALID_QUANTITY, PRODUCT_NOT_FOUND, INSUFFICIENT_STOCK (the message says how many are available). */
+  addToCart: AddToCartPayload;
+  /** Signed-in shoppers. LINE_NOT_FOUND. */
+  removeCartLine: RemoveCartLinePayload;
+  /** ADMIN only. Sets the units on hand. PRODUCT_NOT_FOUND, INVALID_QUANTITY (negative, too large, or below the units reserved). */
+  setStock: SetStockPayload;
+  /** Signed-in shoppers. LINE_NOT_FOUND, INVALID_QUANTITY, INSUFFICIENT_STOCK. */
+  updateCartLine: UpdateCartLinePayload;
+};
+
+
+export type MutationAddToCartArgs = {
+  input: AddToCartInput;
+};
+
+
+export type MutationRemoveCartLineArgs = {
+  input: RemoveCartLineInput;
+};
+
+
+export type MutationSetStockArgs = {
+  input: SetStockInput;
+};
+
+
+export type MutationUpdateCartLineArgs = {
+  input: UpdateCartLineInput;
+};
+
+/** Something the store sells; this subgraph adds its stock. */
+export type Product = {
+  __typename?: 'Product';
+  id: Scalars['ID']['output'];
+  /** How many units can be bought now. */
+  inventory: Inventory;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The signed-in shopper's cart. UNAUTHENTICATED without a token. */
+  cart: Cart;
+};
+
+/** The line to take out of the cart. */
+export type RemoveCartLineInput = {
+  lineId: Scalars['ID']['input'];
+};
+
+/** The cart after the change, or what to fix. */
+export type RemoveCartLinePayload = {
+  __typename?: 'RemoveCartLinePayload';
+  /** Null when there are userErrors; nothing changed then. */
+  cart: Maybe<Cart>;
+  userErrors: Array<UserError>;
+};
+
+/** A product's new stock level. */
+export type SetStockInput = {
+  productId: Scalars['ID']['input'];
+  /** Units on hand; not below the units reserved for open orders. */
+  quantity: Scalars['Int']['input'];
+};
+
+/** The product's stock after the change, or what to fix. */
+export type SetStockPayload = {
+  __typename?: 'SetStockPayload';
+  /** Null when there are userErrors; nothing changed then. */
+  inventory: Maybe<Inventory>;
+  userErrors: Array<UserError>;
+};
+
+/** A new quantity for a line of the cart. */
+export type UpdateCartLineInput = {
+  lineId: Scalars['ID']['input'];
+  /** The line's new quantity, at least 1 (remove the line with removeCartLine). */
+  quantity: Scalars['Int']['input'];
+};
+
+/** The cart after the change, or what to fix. */
+export type UpdateCartLinePayload = {
+  __typename?: 'UpdateCartLinePayload';
+  /** Null when there are userErrors; nothing changed then. */
+  cart: Maybe<Cart>;
+  userErrors: Array<UserError>;
+};
+
+/** An expected failure the user can fix, returned in a mutation's payload. */
+export type UserError = {
+  __typename?: 'UserError';
+  code: Scalars['String']['output'];
+  /** Path of the offending input field, e.g. ["input", "quantity"], or null. */
+  field: Maybe<Array<Scalars['String']['output']>>;
+  message: Scalars['String']['output'];
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Product: Product;
+}>;
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Product:
+    ( { __typename: 'Product' }
+    & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
+}>;
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  AddToCartInput: AddToCartInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AddToCartPayload: ResolverTypeWrapper<Omit<AddToCartPayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  Cart: ResolverTypeWrapper<CartViewEntity>;
+  CartLine: ResolverTypeWrapper<CartLineViewEntity>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Inventory: ResolverTypeWrapper<InventoryEntity>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Money: ResolverTypeWrapper<MoneyEntity>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Product: ResolverTypeWrapper<ProductReferenceEntity>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RemoveCartLineInput: RemoveCartLineInput;
+  RemoveCartLinePayload: ResolverTypeWrapper<Omit<RemoveCartLinePayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  SetStockInput: SetStockInput;
+  SetStockPayload: ResolverTypeWrapper<Omit<SetStockPayload, 'inventory'> & { inventory?: Maybe<ResolversTypes['Inventory']> }>;
+  UpdateCartLineInput: UpdateCartLineInput;
+  UpdateCartLinePayload: ResolverTypeWrapper<Omit<UpdateCartLinePayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
+  UserError: ResolverTypeWrapper<UserError>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  AddToCartInput: AddToCartInput;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  AddToCartPayload: Omit<AddToCartPayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
+  Cart: CartViewEntity;
+  CartLine: CartLineViewEntity;
+  DateTime: Scalars['DateTime']['output'];
+  Inventory: InventoryEntity;
+  Boolean: Scalars['Boolean']['output'];
+  Money: MoneyEntity;
+  String: Scalars['String']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Product: ProductReferenceEntity;
+  Query: Record<PropertyKey, never>;
+  RemoveCartLineInput: RemoveCartLineInput;
+  RemoveCartLinePayload: Omit<RemoveCartLinePayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
+  SetStockInput: SetStockInput;
+  SetStockPayload: Omit<SetStockPayload, 'inventory'> & { inventory?: Maybe<ResolversParentTypes['Inventory']> };
+  UpdateCartLineInput: UpdateCartLineInput;
+  UpdateCartLinePayload: Omit<UpdateCartLinePayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
+  UserError: UserError;
+}>;
+
+export type AddToCartPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['AddToCartPayload'] = ResolversParentTypes['AddToCartPayload']> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['CartLine']>, ParentType, ContextType>;
+  subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  totalQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CartLineResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartLine'] = ResolversParentTypes['CartLine']> = ResolversObject<{
+  addedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type InventoryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Inventory'] = ResolversParentTypes['Inventory']> = ResolversObject<{
+  available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  onHand?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reserved?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type MoneyResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addToCart?: Resolver<ResolversTypes['AddToCartPayload'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'input'>>;
+  removeCartLine?: Resolver<ResolversTypes['RemoveCartLinePayload'], ParentType, ContextType, RequireFields<MutationRemoveCartLineArgs, 'input'>>;
+  setStock?: Resolver<ResolversTypes['SetStockPayload'], ParentType, ContextType, RequireFields<MutationSetStockArgs, 'input'>>;
+  updateCartLine?: Resolver<ResolversTypes['UpdateCartLinePayload'], ParentType, ContextType, RequireFields<MutationUpdateCartLineArgs, 'input'>>;
+}>;
+
+export type ProductResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Product']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inventory?: Resolver<ResolversTypes['Inventory'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+}>;
+
+export type RemoveCartLinePayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['RemoveCartLinePayload'] = ResolversParentTypes['RemoveCartLinePayload']> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type SetStockPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['SetStockPayload'] = ResolversParentTypes['SetStockPayload']> = ResolversObject<{
+  inventory?: Resolver<Maybe<ResolversTypes['Inventory']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UpdateCartLinePayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['UpdateCartLinePayload'] = ResolversParentTypes['UpdateCartLinePayload']> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type UserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = CartContext> = ResolversObject<{
+  AddToCartPayload?: AddToCartPayloadResolvers<ContextType>;
+  Cart?: CartResolvers<ContextType>;
+  CartLine?: CartLineResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Inventory?: InventoryResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  RemoveCartLinePayload?: RemoveCartLinePayloadResolvers<ContextType>;
+  SetStockPayload?: SetStockPayloadResolvers<ContextType>;
+  UpdateCartLinePayload?: UpdateCartLinePayloadResolvers<ContextType>;
+  UserError?: UserErrorResolvers<ContextType>;
+}>;
+

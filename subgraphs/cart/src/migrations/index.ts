@@ -1,0 +1,4 @@
+import { Migration20261126000000 } from './Migration20261126000000.ts';
+
+/** Every migration of this subgraph, oldest first. */
+export const migrations = [Migration20261126000000];

@@ -1,0 +1,74 @@
+/**
+ * The cart's input rules, pure so they are unit-tested without a database. Each returns
+ * the user error to report, or null when the input is acceptable.
+ */
+import { userError, type UserError } from '@emporium/graphql-server';
+
+/** Most distinct products one cart holds; a longer cart is a bot or a mistake. */
+export const MAX_CART_LINES = 100;
+
+/** Most units an admin may put on hand for one product (well inside PostgreSQL's integer). */
+export const MAX_STOCK = 1_000_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids that are not UUIDs cannot name a row; checking first keeps them out of SQL. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** A line's requested quantity: a whole number from 1 to `max`. */
+export function checkLineQuantity(quantity: number, max: number, field = ['input', 'quantity']): UserError | null {
+  if (!Number.isSafeInteger(quantity) || quantity < 1) {
+    return userError('INVALID_QUANTITY', 'Quantity must be at least 1', field);
+  }
+  if (quantity > max) return userError('INVALID_QUANTITY', `A cart line holds at most ${max} units`, field);
+  return null;
+}
+
+/** A line's quantity against what can be bought now. */
+export function checkAvailable(quantity: number, available: number, field = ['input', 'quantity']): UserError | null {
+  if (quantity <= available) return null;
+  const message =
+    available <= 0
+      ? 'This product is out of stock'
+      : `Only ${available} ${available === 1 ? 'unit is' : 'units are'} available`;
+  return userError('INSUFFICIENT_STOCK', message, field);
+}
+
+/** An admin's stock level: a whole number from 0 to {@link MAX_STOCK}, not below what orders hold. */
+export function checkStockQuantity(quantity: number, reserved = 0): UserError | null {
+  const field = ['input', 'quantity'];
+  if (!Number.isSafeInteger(quantity) || quantity < 0 || quantity > MAX_STOCK) {
+    return userError('INVALID_QUANTITY', `Stock must be a whole number from 0 to ${MAX_STOCK}`, field);
+  }
+  if (quantity < reserved) {
+    return userError(
+      'INVALID_QUANTITY',
+      `${reserved} ${reserved === 1 ? 'unit is' : 'units are'} reserved by open orders; stock cannot go below that`,
+      field,
+    );
+  }
+  return null;
+}
+
+/** Available units of a stock row (none for a product never stocked). */
+export const availableOf = (stock: { onHand: number; reserved: number } | null | undefined): number =>
+  stock ? Math.max(0, stock.onHand - stock.reserved) : 0;
+
+/**
+ * An order's lines as inventory holds them: one entry per product (a product listed twice
+ * is reserved once, for the sum), sorted by product id so concurrent reservations lock
+ * inventory rows in the same order and cannot deadlock.
+ */
+export function mergeLines(lines: readonly { productId: string; quantity: number }[]): {
+  productId: string;
+  quantity: number;
+}[] {
+  const merged = new Map<string, number>();
+  for (const line of lines) {
+    const id = line.productId.toLowerCase();
+    merged.set(id, (merged.get(id) ?? 0) + line.quantity);
+  }
+  return [...merged.entries()]
+    .map(([productId, quantity]) => ({ productId, quantity }))
+    .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+}

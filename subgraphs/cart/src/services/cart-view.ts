@@ -1,0 +1,77 @@
+import type { EntityManager } from '@emporium/db';
+
+/** A cart as the API shows it: its lines with the catalogue's current prices. */
+export interface CartView {
+  /** The shopper's user id. */
+  id: string;
+  lines: CartLineView[];
+}
+
+/** A product this subgraph extends, by its federation key. */
+export interface ProductReference {
+  id: string;
+}
+
+/** One stored line with its product's current catalogue price. */
+export interface CartLineRow {
+  id: string;
+  productId: string;
+  quantity: number;
+  addedAt: Date;
+  /** Null when the product left the catalogue (or the replica has not seen it yet). */
+  unitPriceMinor: number | null;
+  currencyCode: string | null;
+}
+
+/** A line as the API shows it: always of a product for sale, so always priced. */
+export interface CartLineView extends CartLineRow {
+  unitPriceMinor: number;
+  currencyCode: string;
+}
+
+/** The currency of an empty cart's subtotal; every demo product is priced in it. */
+export const DEFAULT_CURRENCY = 'USD';
+
+interface LineRow {
+  id: string;
+  product_id: string;
+  quantity: number;
+  created_at: Date | string;
+  price_minor: string | number | null;
+  currency_code: string | null;
+  deleted: boolean | null;
+}
+
+/**
+ * A shopper's cart lines, oldest first, each priced from the catalogue replica in the same
+ * query. A product that left the catalogue keeps its line with a null price: the API hides
+ * it, checkout sees it and refuses to price it.
+ */
+export async function loadCartLines(em: EntityManager, userId: string): Promise<CartLineRow[]> {
+  const rows = await em.execute<LineRow[]>(
+    `select l.id, l.product_id, l.quantity, l.created_at, p.price_minor, p.currency_code, p.deleted
+       from cart_lines l left join catalogue_products p on p.product_id = l.product_id
+      where l.cart_id = ? order by l.created_at, l.id`,
+    [userId],
+  );
+  return rows.map((row) => {
+    const priced = row.deleted === false && row.price_minor !== null && row.currency_code !== null;
+    return {
+      id: row.id,
+      productId: row.product_id,
+      quantity: row.quantity,
+      addedAt: new Date(row.created_at),
+      unitPriceMinor: priced ? Number(row.price_minor) : null,
+      currencyCode: priced ? (row.currency_code?.trim() ?? null) : null,
+    };
+  });
+}
+
+const isPriced = (line: CartLineRow): line is CartLineView =>
+  line.unitPriceMinor !== null && line.currencyCode !== null;
+
+/** The cart as the API shows it: only lines of products still for sale. */
+export async function loadCartView(em: EntityManager, userId: string): Promise<CartView> {
+  const lines = await loadCartLines(em, userId);
+  return { id: userId, lines: lines.filter(isPriced) };
+}
