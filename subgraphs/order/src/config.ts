@@ -1,0 +1,65 @@
+import { loadConfig, readStackEndpoints, type EnvReader } from '@emporium/config';
+
+/** Settings the order subgraph and its worker share. */
+export interface OrderDatabaseConfig {
+  databaseUrl: string;
+  logLevel: string;
+}
+
+/** The order subgraph's settings, read once at start-up. */
+export interface OrderConfig extends OrderDatabaseConfig {
+  port: number;
+  host: string;
+  routerSecret: string;
+  /** Where checkout reads the shopper's priced cart (the cart service's internal API). */
+  cartServiceUrl: string;
+  /** How long stock stays reserved for an unpaid order; the worker expires it afterwards. */
+  reservationTtlSeconds: number;
+}
+
+/** The order worker's settings: the saga consumer and the expiry sweeper. */
+export interface OrderWorkerConfig extends OrderDatabaseConfig {
+  /** Serves GET /health for the supervisor and orchestrators; the worker has no API. */
+  port: number;
+  host: string;
+  brokers: string[];
+  /** How often the sweeper looks for unpaid orders whose reservation lapsed. */
+  expirySweepSeconds: number;
+}
+
+const databaseSettings = (env: EnvReader): OrderDatabaseConfig => ({
+  databaseUrl: readStackEndpoints(env).postgres.url,
+  logLevel: env.logLevel(),
+});
+
+export function readOrderConfig(source?: NodeJS.ProcessEnv): OrderConfig {
+  return loadConfig(
+    (env) => ({
+      ...databaseSettings(env),
+      port: env.int('ORDER_PORT', 4005, { min: 1, max: 65535 }),
+      host: env.string('SERVICE_HOST', '127.0.0.1'),
+      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
+      cartServiceUrl: env.url('CART_SERVICE_URL', 'http://127.0.0.1:4004'),
+      reservationTtlSeconds: env.int('ORDER_RESERVATION_TTL_SECONDS', 900, { min: 1, max: 86_400 }),
+    }),
+    source,
+  );
+}
+
+export function readOrderWorkerConfig(source?: NodeJS.ProcessEnv): OrderWorkerConfig {
+  return loadConfig(
+    (env) => ({
+      ...databaseSettings(env),
+      port: env.int('ORDER_WORKER_PORT', 4105, { min: 1, max: 65535 }),
+      host: env.string('SERVICE_HOST', '127.0.0.1'),
+      brokers: readStackEndpoints(env).kafka.brokers,
+      expirySweepSeconds: env.int('ORDER_EXPIRY_SWEEP_SECONDS', 5, { min: 1, max: 3600 }),
+    }),
+    source,
+  );
+}
+
+/** The seed only migrates: the outbox connector needs the outbox table before it is registered. */
+export function readOrderSeedConfig(source?: NodeJS.ProcessEnv): OrderDatabaseConfig {
+  return loadConfig(databaseSettings, source);
+}

@@ -1,0 +1,25 @@
+import type { Caller } from '@emporium/auth';
+import type { EntityManager, MikroORM } from '@emporium/db';
+import type { RequestIdentity } from '@emporium/graphql-server';
+import { createLoaders, type Loaders } from './loaders.ts';
+import type { CheckoutService } from './services/checkout.service.ts';
+import type { OrderService } from './services/order.service.ts';
+
+/** Per request: its own EntityManager and loaders; services are shared. */
+export interface OrderContext {
+  em: EntityManager;
+  caller: Caller | null;
+  requestId: string;
+  loaders: Loaders;
+  checkout: CheckoutService;
+  orders: OrderService;
+}
+
+/** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */
+export function contextFactory(deps: { orm: MikroORM; checkout: CheckoutService; orders: OrderService }) {
+  const { orm, ...shared } = deps;
+  return ({ caller, requestId }: RequestIdentity): OrderContext => {
+    const em = orm.em.fork();
+    return { em, caller, requestId, loaders: createLoaders(em), ...shared };
+  };
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { Caller } from '@emporium/auth';
+import { appendToOutbox, type EntityManager } from '@emporium/db';
+import { badUserInput, requireCaller, userError, type UserError } from '@emporium/graphql-server';
+import type { Logger } from '@emporium/logging';
+import { CURRENCY_CODE, formatMinor, parseAmount } from '@emporium/money';
+import { CartServiceUnavailable, fetchCartSnapshot, type CartSnapshot } from '@emporium/service-api';
+import type { OrderContext } from '../context.ts';
+import { OrderSchema, type Order } from '../entities/order.entity.ts';
+import { cartFingerprint } from './cart-fingerprint.ts';
+import type { OrderPayload } from './order.service.ts';
+
+/** What checkout needs besides the request: where the cart is, and how long stock stays reserved. */
+export interface CheckoutOptions {
+  cartServiceUrl: string;
+  /** The platform's shared secret; the cart service accepts only assertions signed with it. */
+  secret: Uint8Array;
+  reservationTtlSeconds: number;
+  logger: Logger;
+  /** How long the cart service may take before checkout fails. */
+  cartTimeoutMs?: number;
+}
+
+export interface CheckoutInput {
+  idempotencyKey: string;
+  expectedTotal?: { amount: string; currencyCode: string } | null;
+}
+
+/** 1 to 128 characters, none of them control or unassigned characters. */
+const IDEMPOTENCY_KEY = /^\P{C}{1,128}$/u;
+
+interface PricedCart {
+  lines: { productId: string; quantity: number; unitPriceMinor: number }[];
+  totalMinor: number;
+  currencyCode: string;
+}
+
+/**
+ * Checkout: prices the shopper's cart, as the cart service reports it now, and places a
+ * PENDING order with its OrderPlaced and first OrderStatusChanged events in one
+ * transaction. The idempotency key makes a retry (a lost answer, a double click) return
+ * the order it already placed instead of placing another.
+ */
+export class CheckoutService {
+  readonly #options: CheckoutOptions;
+
+  constructor(options: CheckoutOptions) {
+    this.#options = options;
+  }
+
+  async checkout(ctx: OrderContext, input: CheckoutInput): Promise<OrderPayload> {
+    const caller = requireCaller(ctx.caller);
+    const key = input.idempotencyKey;
+    if (!IDEMPOTENCY_KEY.test(key)) throw badUserInput('idempotencyKey must be 1 to 128 printable characters');
+    const expected = input.expectedTotal ? readExpectedTotal(input.expectedTotal) : null;
+
+    const existing = await findByKey(ctx.em, caller.userId, key);
+    const snapshot = await this.readCart(ctx, caller);
+    const fingerprint = cartFingerprint(snapshot.lines);
+    if (existing) return replay(existing, snapshot, fingerprint);
+
+    const priced = priceCart(snapshot);
+    if ('code' in priced) return { order: null, userErrors: [priced] };
+    if (expected && (expected.minor !== BigInt(priced.totalMinor) || expected.currencyCode !== priced.currencyCode)) {
+      const now = formatMinor(priced.totalMinor, priced.currencyCode);
+      return {
+        order: null,
+        userErrors: [
+          userError('PRICE_CHANGED', `Prices changed: the total is now ${now.amount} ${now.currencyCode}`, [
+            'input',
+            'expectedTotal',
+          ]),
+        ],
+      };
+    }
+
+    const placedId = await this.place(ctx.em, caller, key, fingerprint, priced);
+    if (placedId) return { order: await ctx.em.findOneOrFail(OrderSchema, { id: placedId }), userErrors: [] };
+    // A concurrent checkout with the same key placed it first: answer as a retry would be.
+    const raced = await findByKey(ctx.em, caller.userId, key);
+    if (!raced) throw new Error('the idempotency key conflicted, yet no order holds it');
+    return replay(raced, snapshot, fingerprint);
+  }
+
+  private async readCart(ctx: OrderContext, caller: Caller): Promise<CartSnapshot> {
+    try {
+      return await fetchCartSnapshot({
+        cartServiceUrl: this.#options.cartServiceUrl,
+        secret: this.#options.secret,
+        caller,
+        requestId: ctx.requestId,
+        ...(this.#options.cartTimeoutMs === undefined ? {} : { timeoutMs: this.#options.cartTimeoutMs }),
+      });
+    } catch (error) {
+      if (!(error instanceof CartServiceUnavailable)) throw error;
+      this.#options.logger.error(
+        { err: error, requestId: ctx.requestId, cartServiceUrl: this.#options.cartServiceUrl },
+        'checkout could not read the cart; no order was placed',
+      );
+      throw new GraphQLError('The cart could not be read; no order was placed. Try again shortly.', {
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        originalError: error,
+      });
+    }
+  }
+
+  /**
+   * Inserts the order, its lines, its first history row and both events. Returns null when
+   * an order with this key already exists (committed by a concurrent checkout): the insert
+   * then does nothing, and neither does the rest.
+   */
+  private async place(
+    em: EntityManager,
+    caller: Caller,
+    key: string,
+    fingerprint: string,
+    cart: PricedCart,
+  ): Promise<string | null> {
+    const id = randomUUID();
+    const placedAt = new Date();
+    const expiresAt = new Date(placedAt.getTime() + this.#options.reservationTtlSeconds * 1000);
+    return em.transactional(async (tx) => {
+      const inserted = await tx.execute<{ id: string }[]>(
+        `insert into orders (id, user_id, status, idempotency_key, cart_fingerprint, total_minor, currency_code,
+           reservation_expires_at, status_sequence, created_at, updated_at)
+         values (?, ?, 'PENDING', ?, ?, ?, ?, ?, 1, ?, ?)
+         on conflict (user_id, idempotency_key) do nothing returning id`,
+        [id, caller.userId, key, fingerprint, cart.totalMinor, cart.currencyCode, expiresAt, placedAt, placedAt],
+      );
+      if (inserted.length === 0) return null;
+      await tx.execute(
+        `insert into order_lines (id, order_id, product_id, quantity, unit_price_minor, currency_code, position)
+         values ${cart.lines.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        cart.lines.flatMap((line, position) => [
+          randomUUID(),
+          id,
+          line.productId,
+          line.quantity,
+          line.unitPriceMinor,
+          cart.currencyCode,
+          position,
+        ]),
+      );
+      await tx.execute(
+        `insert into order_status_history (order_id, sequence, status, reason, at) values (?, 1, 'PENDING', null, ?)`,
+        [id, placedAt],
+      );
+      const money = (amountMinor: number) => ({ amountMinor, currencyCode: cart.currencyCode });
+      await appendToOutbox(tx, {
+        type: 'OrderPlaced',
+        aggregateId: id,
+        payload: {
+          orderId: id,
+          userId: caller.userId,
+          lines: cart.lines.map((line) => ({
+            productId: line.productId,
+            quantity: line.quantity,
+            unitPrice: money(line.unitPriceMinor),
+          })),
+          total: money(cart.totalMinor),
+          placedAt: placedAt.toISOString(),
+          reservationExpiresAt: expiresAt.toISOString(),
+        },
+      });
+      await appendToOutbox(tx, {
+        type: 'OrderStatusChanged',
+        aggregateId: id,
+        payload: {
+          orderId: id,
+          userId: caller.userId,
+          sequence: 1,
+          status: 'PENDING',
+          previousStatus: null,
+          reason: null,
+          at: placedAt.toISOString(),
+        },
+      });
+      return id;
+    });
+  }
+}
+
+const findByKey = (em: EntityManager, userId: string, key: string): Promise<Order | null> =>
+  em.findOne(OrderSchema, { userId, idempotencyKey: key }, { refresh: true });
+
+/**
+ * A checkout whose key already placed an order. The same cart (or an empty one: the cart
+ * gives up what was bought once stock is reserved) is a retry and gets that order back,
+ * with no new events; a different cart under the same key is a mistake the client must see.
+ */
+function replay(existing: Order, snapshot: CartSnapshot, fingerprint: string): OrderPayload {
+  if (snapshot.lines.length === 0 || fingerprint === existing.cartFingerprint) {
+    return { order: existing, userErrors: [] };
+  }
+  return {
+    order: null,
+    userErrors: [
+      userError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This idempotency key already placed an order for a different cart; use a new key for a new checkout',
+        ['input', 'idempotencyKey'],
+      ),
+    ],
+  };
+}
+
+function readExpectedTotal(total: { amount: string; currencyCode: string }): { minor: bigint; currencyCode: string } {
+  const minor = parseAmount(total.amount);
+  if (minor === undefined) {
+    throw badUserInput('expectedTotal.amount must be a non-negative decimal amount with at most two decimals');
+  }
+  const currencyCode = total.currencyCode.trim().toUpperCase();
+  if (!CURRENCY_CODE.test(currencyCode)) throw badUserInput('expectedTotal.currencyCode must be an ISO 4217 code');
+  return { minor, currencyCode };
+}
+
+/** Totals the snapshot, or the user error that stops the checkout. */
+function priceCart(snapshot: CartSnapshot): PricedCart | UserError {
+  if (snapshot.lines.length === 0) return userError('CART_EMPTY', 'Your cart is empty', null);
+  const lines: PricedCart['lines'] = [];
+  const currencies = new Set<string>();
+  let total = 0n;
+  for (const line of snapshot.lines) {
+    if (!line.unitPrice) {
+      return userError(
+        'PRODUCT_NOT_FOUND',
+        `Product ${line.productId} is no longer sold; remove it from your cart to check out`,
+        ['input'],
+      );
+    }
+    if (line.quantity < 1) throw new Error(`the cart service reported quantity ${line.quantity} for a line`);
+    currencies.add(line.unitPrice.currencyCode);
+    total += BigInt(line.quantity) * BigInt(line.unitPrice.amountMinor);
+    lines.push({ productId: line.productId, quantity: line.quantity, unitPriceMinor: line.unitPrice.amountMinor });
+  }
+  const [currencyCode] = currencies;
+  if (currencyCode === undefined || currencies.size > 1) {
+    return userError(
+      'MIXED_CURRENCIES',
+      `Your cart holds prices in ${[...currencies].sort().join(' and ')}; one order takes one currency`,
+      ['input'],
+    );
+  }
+  if (total > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('the order total is out of range');
+  return { lines, totalMinor: Number(total), currencyCode };
+}

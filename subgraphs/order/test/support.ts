@@ -1,0 +1,113 @@
+/**
+ * Shared by the order integration tests: a scratch order database, and a stand-in for the
+ * cart service's checkout-snapshot endpoint (another service, so the only thing faked). The
+ * stand-in checks the router assertion exactly as the cart service does and answers the
+ * cart of the assertion's subject.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ROUTER_ASSERTION_HEADER, routerSecret, verifyRouterAssertion, type Caller } from '@emporium/auth';
+import { createOrm, migrate, type MikroORM } from '@emporium/db';
+import { createLogger } from '@emporium/logging';
+import { CART_SERVICE_AUDIENCE, CART_SNAPSHOT_PATH, type CartSnapshotLine } from '@emporium/service-api';
+import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
+import { contextFactory, type OrderContext } from '../src/context.ts';
+import { entities } from '../src/entities/index.ts';
+import { migrations } from '../src/migrations/index.ts';
+import { CheckoutService } from '../src/services/checkout.service.ts';
+import { OrderService } from '../src/services/order.service.ts';
+
+export const SECRET = routerSecret('order-tests-router-signing-secret-0123456789');
+export const silent = createLogger('test', { level: 'silent' });
+
+export interface TestDatabase {
+  orm: MikroORM;
+  database: ScratchDatabase;
+  close(): Promise<void>;
+}
+
+export async function createTestDatabase(onQuery?: (sql: string) => void): Promise<TestDatabase> {
+  const database = await createScratchDatabase('order');
+  const orm = await createOrm({ ...database, entities, migrations, logger: silent, ...(onQuery ? { onQuery } : {}) });
+  await migrate(orm, database);
+  return {
+    orm,
+    database,
+    async close() {
+      await orm.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The cart service stand-in: `carts` maps a shopper to the lines its snapshot answers. */
+export interface CartStub {
+  url: string;
+  carts: Map<string, CartSnapshotLine[]>;
+  requests: number;
+  close(): Promise<void>;
+}
+
+export async function startCartStub(): Promise<CartStub> {
+  const carts = new Map<string, CartSnapshotLine[]>();
+  const stub: CartStub = { url: '', carts, requests: 0, close: async () => undefined };
+  const server: Server = createServer((req, res) => {
+    stub.requests += 1;
+    const header = req.headers[ROUTER_ASSERTION_HEADER];
+    if (req.method !== 'GET' || req.url !== CART_SNAPSHOT_PATH) {
+      res.writeHead(404).end();
+      return;
+    }
+    verifyRouterAssertion(SECRET, CART_SERVICE_AUDIENCE, Array.isArray(header) ? header[0] : header).then(
+      ({ caller }) => {
+        if (!caller) {
+          res.writeHead(401).end();
+          return;
+        }
+        const lines = carts.get(caller.userId) ?? [];
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ userId: caller.userId, lines }));
+      },
+      () => res.writeHead(401).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  stub.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
+    });
+  return stub;
+}
+
+/** A request context as the subgraph server builds it, for `caller`. */
+export function contextFor(
+  orm: MikroORM,
+  cartServiceUrl: string,
+  caller: Caller | null,
+  reservationTtlSeconds = 900,
+): OrderContext {
+  return contextFactory({
+    orm,
+    checkout: new CheckoutService({
+      cartServiceUrl,
+      secret: SECRET,
+      reservationTtlSeconds,
+      logger: silent,
+      cartTimeoutMs: 1000,
+    }),
+    orders: new OrderService(),
+  })({ caller, requestId: 'test' });
+}
+
+export const shopper = (userId: string): Caller => ({ userId, roles: ['SHOPPER'] });
+
+export const line = (productId: string, quantity: number, amountMinor: number | null, currencyCode = 'USD') => ({
+  lineId: `${productId}-line`,
+  productId,
+  quantity,
+  unitPrice: amountMinor === null ? null : { amountMinor, currencyCode },
+});
