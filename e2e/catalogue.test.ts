@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ADMIN, DEMO_SHOPPER } from '@emporium/seed';
 import { contractOperation, gql, run } from './client.ts';
 
-/** The cart subgraph owns `inventory`; until it lands ProductDetails runs without that field. */
-const PRODUCT_DETAILS = contractOperation('ProductDetails', ['inventory']);
+const PRODUCT_DETAILS = contractOperation('ProductDetails');
 
 interface Money {
   amount: string;

@@ -9,8 +9,7 @@ import { repoRoot } from '../infra/src/config.ts';
 import { waitFor } from '../infra/src/process.ts';
 import { contractOperation, gql, run } from './client.ts';
 
-/** The cart subgraph owns `inventory`; until it lands the contract's searches run without it. */
-const SEARCH = contractOperation('SearchProducts', ['inventory']);
+const SEARCH = contractOperation('SearchProducts');
 const SUGGEST = contractOperation('SearchSuggestions');
 
 interface Hit {

@@ -31,6 +31,8 @@ export const SUBGRAPHS: readonly ServiceSpec[] = [
   subgraph('identity', 4001),
   subgraph('product', 4002),
   subgraph('search', 4003),
+  subgraph('cart', 4004),
+  subgraph('order', 4005),
 ];
 
 /** The search indexer: no API, but GET /health for the supervisor. */
@@ -41,6 +43,13 @@ export const SEARCH_INDEXER: ServiceSpec = {
   env: { SEARCH_INDEXER_PORT: '4103' },
 };
 
+/** The workers: event consumers (and the order's expiry sweeper) beside their subgraphs, GET /health only. */
+export const WORKERS: readonly ServiceSpec[] = [
+  SEARCH_INDEXER,
+  { name: 'cart-worker', entry: 'subgraphs/cart/src/worker.ts', port: 4104, env: { CART_WORKER_PORT: '4104' } },
+  { name: 'order-worker', entry: 'subgraphs/order/src/worker.ts', port: 4105, env: { ORDER_WORKER_PORT: '4105' } },
+];
+
 export const ROUTER: ServiceSpec = {
   name: 'router',
   entry: 'router/src/index.ts',
@@ -49,10 +58,10 @@ export const ROUTER: ServiceSpec = {
 };
 
 /** Start order: subgraphs first, so the router finds them ready. */
-export const SERVICES: readonly ServiceSpec[] = [...SUBGRAPHS, SEARCH_INDEXER, ROUTER];
+export const SERVICES: readonly ServiceSpec[] = [...SUBGRAPHS, ...WORKERS, ROUTER];
 
 /** How services start: every subgraph in parallel, then the router, which needs them. */
-export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [[...SUBGRAPHS, SEARCH_INDEXER], [ROUTER]];
+export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [[...SUBGRAPHS, ...WORKERS], [ROUTER]];
 
 export const serviceUrl = (service: ServiceSpec, path = ''): string => `http://${LOCAL_HOST}:${service.port}${path}`;
 

@@ -12,6 +12,10 @@ import { waitFor } from './process.ts';
 export interface RunningServices {
   readonly children: ReadonlyMap<string, ChildProcess>;
   stop(): Promise<void>;
+  /** Stops one service (SIGTERM, then SIGKILL after a grace period), e.g. to test recovery. */
+  stopService(name: string): Promise<void>;
+  /** Starts a stopped service again with the same spec and environment, once it answers /health. */
+  startService(name: string): Promise<void>;
 }
 
 export interface SuperviseOptions {
@@ -106,5 +110,24 @@ export async function startServices(
     await stop();
     throw error;
   }
-  return { children, stop };
+  const specs = new Map(stages.flat().map((service) => [service.name, service]));
+  const spec = (name: string): ServiceSpec => {
+    const service = specs.get(name);
+    if (!service) throw new Error(`no service named ${name}`);
+    return service;
+  };
+  return {
+    children,
+    stop,
+    stopService: async (name) => {
+      spec(name);
+      const child = children.get(name);
+      if (child) await stopChild(child);
+    },
+    startService: async (name) => {
+      const child = children.get(name);
+      if (child && child.exitCode === null && child.signalCode === null) throw new Error(`${name} is running`);
+      await launch(spec(name));
+    },
+  };
 }

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '@emporium/testing';
+import { control } from './harness.ts';
+import { addToCart, checkout, newShopper, order, productOnSale, publishPaymentEvent, stockOf } from './shop.ts';
+
+/**
+ * Nothing is lost, and nothing applied twice, when Kafka Connect or the event consumers stop
+ * in the middle of a run of orders: outbox rows wait in PostgreSQL's WAL, events wait in
+ * Kafka, and on recovery every order reaches its status exactly once.
+ */
+interface Placed {
+  token: string;
+  id: string;
+}
+
+async function placeOrders(productId: string, count: number): Promise<Placed[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const token = await newShopper('recovery');
+      await addToCart(token, productId, 1);
+      const result = await checkout(token, randomUUID());
+      expect(result.order?.status).toBe('PENDING');
+      return { token, id: result.order?.id ?? '' };
+    }),
+  );
+}
+
+async function statusesOf(placed: readonly Placed[]): Promise<{ status: string; history: string[] }[]> {
+  return Promise.all(
+    placed.map(async ({ token, id }) => {
+      const current = await order(token, id);
+      return {
+        status: current?.status ?? 'MISSING',
+        history: current?.statusHistory.map((change) => change.status) ?? [],
+      };
+    }),
+  );
+}
+
+const allReach = (placed: readonly Placed[], status: string) =>
+  eventually(
+    async () => {
+      const statuses = await statusesOf(placed);
+      return statuses.every((s) => s.status === status) ? statuses : undefined;
+    },
+    { what: `${placed.length} orders to reach ${status}`, timeoutMs: 90_000, intervalMs: 1000 },
+  );
+
+describe('recovery', () => {
+  it('delivers every order event exactly once across a Kafka Connect restart and a consumer restart', async () => {
+    const product = await productOnSale('12.00', 100);
+    const before = await placeOrders(product.id, 4);
+    await allReach(before, 'AWAITING_PAYMENT');
+
+    // Connect down: checkouts still succeed; their events wait in the WAL.
+    await control('components', 'connect', 'stop');
+    let duringConnectOutage: Placed[];
+    try {
+      duringConnectOutage = await placeOrders(product.id, 4);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect((await statusesOf(duringConnectOutage)).map((s) => s.status)).toEqual(Array(4).fill('PENDING'));
+    } finally {
+      await control('components', 'connect', 'start');
+    }
+    await allReach(duringConnectOutage, 'AWAITING_PAYMENT');
+
+    // Orders to pay while the consumers are down, fresh so their reservations are far from lapsing.
+    const toPay = await placeOrders(product.id, 4);
+    await allReach(toPay, 'AWAITING_PAYMENT');
+
+    // Consumers down: events wait in Kafka, payments included.
+    await control('services', 'cart-worker', 'stop');
+    await control('services', 'order-worker', 'stop');
+    let duringWorkerOutage: Placed[];
+    try {
+      duringWorkerOutage = await placeOrders(product.id, 4);
+      for (const { id } of toPay) {
+        const paid = {
+          orderId: id,
+          paymentId: randomUUID(),
+          amount: { amountMinor: 1200, currencyCode: 'USD' },
+          at: new Date().toISOString(),
+        };
+        await publishPaymentEvent('PaymentSubmitted', paid);
+        await publishPaymentEvent('PaymentSucceeded', paid);
+      }
+    } finally {
+      await control('services', 'order-worker', 'start');
+      await control('services', 'cart-worker', 'start');
+    }
+    const reserved = await allReach([...before, ...duringConnectOutage, ...duringWorkerOutage], 'AWAITING_PAYMENT');
+    const paid = await allReach(toPay, 'PAID');
+
+    // Exactly once: each status appears once in each history, and stock adds up.
+    for (const { history } of reserved) expect(history).toEqual(['PENDING', 'AWAITING_PAYMENT']);
+    for (const { history } of paid)
+      expect(history).toEqual(['PENDING', 'AWAITING_PAYMENT', 'PAYMENT_PROCESSING', 'PAID']);
+    await eventually(async () => ((await stockOf(product.id)).onHand === 96 ? true : undefined), {
+      what: 'the paid orders to be committed',
+    });
+    expect(await stockOf(product.id)).toEqual({ available: 84, onHand: 96, reserved: 12 });
+  }, 300_000);
+});

@@ -1,0 +1,208 @@
+/**
+ * What the cart and order e2e tests do again and again, through the router as a client
+ * would: sign in, put a product of the test's own on sale with stock, fill a cart, check
+ * out and watch the order move. Payment outcomes are published as the payment service will
+ * publish them (its events on Kafka), until that service exists.
+ */
+import { randomUUID } from 'node:crypto';
+import { DEMO_ADMIN } from '@emporium/seed';
+import { encodeEventMessage, TOPICS, type EventPayloads } from '@emporium/events';
+import { createKafka, type Producer } from '@emporium/kafka';
+import { createLogger } from '@emporium/logging';
+import { eventually, stackEndpoints } from '@emporium/testing';
+import { contractOperation, freshEmail, gql, run } from './client.ts';
+
+export interface Money {
+  amount: string;
+  currencyCode: string;
+}
+export interface UserError {
+  code: string;
+  field: string[] | null;
+  message: string;
+}
+export interface CartView {
+  id: string;
+  totalQuantity: number;
+  subtotal: Money;
+  lines: {
+    id: string;
+    quantity: number;
+    product: { id: string; name: string; price: Money; inventory: { available: number } };
+  }[];
+}
+export interface CartPayload {
+  cart: CartView | null;
+  userErrors: UserError[];
+}
+export interface OrderView {
+  id: string;
+  status: string;
+  createdAt: string;
+  total: Money;
+  lines: { quantity: number; unitPrice: Money; product: { id: string; name: string } }[];
+  statusHistory: { status: string; at: string; reason: string | null }[];
+}
+
+/** OrderStatus without `payment`, which the payment subgraph will own. */
+export const ORDER_STATUS = contractOperation('OrderStatus', ['payment']);
+
+export async function signIn(account: { email: string; password: string }): Promise<string> {
+  const result = await run<{ login: { token: string | null } }>('Login', {
+    input: { email: account.email, password: account.password },
+  });
+  const token = result.data?.login.token;
+  if (!token) throw new Error(`cannot sign in as ${account.email}: ${JSON.stringify(result)}`);
+  return token;
+}
+
+/** A new shopper account; returns its token. */
+export async function newShopper(label = 'buyer'): Promise<string> {
+  const result = await run<{ register: { token: string | null } }>('Register', {
+    input: { email: freshEmail(label), password: 'correct horse battery staple', displayName: 'E2E Buyer' },
+  });
+  const token = result.data?.register.token;
+  if (!token) throw new Error(`cannot register: ${JSON.stringify(result)}`);
+  return token;
+}
+
+let adminToken: Promise<string> | undefined;
+export const admin = (): Promise<string> => (adminToken ??= signIn(DEMO_ADMIN));
+
+/** Sets a product's stock as an admin; returns the payload. */
+export async function setStock(
+  productId: string,
+  quantity: number,
+): Promise<{ inventory: { available: number; inStock: boolean } | null; userErrors: UserError[] }> {
+  const result = await run<{
+    setStock: { inventory: { available: number; inStock: boolean } | null; userErrors: UserError[] };
+  }>('SetStock', { input: { productId, quantity } }, { token: await admin() });
+  if (!result.data) throw new Error(`SetStock failed: ${JSON.stringify(result.errors)}`);
+  return result.data.setStock;
+}
+
+/**
+ * Creates a product of the test's own (brand Emporium) priced `amount` USD, waits until the
+ * cart service's replica of the catalogue knows it, and gives it `stock` units.
+ */
+export async function productOnSale(amount: string, stock: number): Promise<{ id: string; name: string }> {
+  const token = await admin();
+  const any = await gql<{ products: { edges: { node: { category: { id: string }; seller: { id: string } } }[] } }>(
+    '{ products(first: 1) { edges { node { category { id } seller { id } } } } }',
+  );
+  const first = any.data?.products.edges[0]?.node;
+  if (!first) throw new Error('the catalogue is empty');
+  const name = `E2E Gadget ${randomUUID().slice(0, 8)}`;
+  const created = await run<{ createProduct: { product: { id: string } | null; userErrors: UserError[] } }>(
+    'CreateProduct',
+    {
+      input: {
+        name,
+        description: 'A product of the cart and order tests.',
+        brand: 'Emporium',
+        price: { amount, currencyCode: 'USD' },
+        categoryId: first.category.id,
+        sellerId: first.seller.id,
+      },
+    },
+    { token },
+  );
+  const id = created.data?.createProduct.product?.id;
+  if (!id) throw new Error(`CreateProduct failed: ${JSON.stringify(created)}`);
+  await eventually(async () => ((await setStock(id, stock)).userErrors.length === 0 ? true : undefined), {
+    what: `the cart service to learn of product ${id}`,
+    timeoutMs: 30_000,
+  });
+  return { id, name };
+}
+
+export async function addToCart(token: string, productId: string, quantity: number): Promise<CartPayload> {
+  const result = await run<{ addToCart: CartPayload }>('AddToCart', { input: { productId, quantity } }, { token });
+  if (!result.data) throw new Error(`AddToCart failed: ${JSON.stringify(result.errors)}`);
+  return result.data.addToCart;
+}
+
+export async function myCart(token: string): Promise<CartView> {
+  const result = await run<{ cart: CartView }>('MyCart', {}, { token });
+  if (!result.data) throw new Error(`MyCart failed: ${JSON.stringify(result.errors)}`);
+  return result.data.cart;
+}
+
+export interface CheckoutPayload {
+  order: { id: string; status: string; total: Money } | null;
+  userErrors: UserError[];
+}
+
+export async function checkout(
+  token: string,
+  idempotencyKey: string = randomUUID(),
+  expectedTotal?: Money,
+): Promise<CheckoutPayload> {
+  const result = await run<{ checkout: CheckoutPayload }>(
+    'Checkout',
+    { input: { idempotencyKey, expectedTotal } },
+    { token },
+  );
+  if (!result.data) throw new Error(`Checkout failed: ${JSON.stringify(result.errors)}`);
+  return result.data.checkout;
+}
+
+export async function order(token: string, id: string): Promise<OrderView | null> {
+  const result = await gql<{ order: OrderView | null }>(ORDER_STATUS, { id }, { token });
+  if (result.errors) throw new Error(`OrderStatus failed: ${JSON.stringify(result.errors)}`);
+  return result.data?.order ?? null;
+}
+
+/** Waits until the order reaches `status` (the saga runs through Kafka, so not at once). */
+export async function orderReaches(token: string, id: string, status: string, timeoutMs = 60_000): Promise<OrderView> {
+  return eventually(
+    async () => {
+      const current = await order(token, id);
+      return current?.status === status ? current : undefined;
+    },
+    { what: `order ${id} to reach ${status}`, timeoutMs },
+  );
+}
+
+/** The admin's view of a product's stock. */
+export async function stockOf(productId: string): Promise<{ available: number; onHand: number; reserved: number }> {
+  type Stock = { available: number; onHand: number; reserved: number };
+  const result = await gql<{ product: { inventory: Stock } | null }>(
+    'query ($id: ID!) { product(id: $id) { inventory { available onHand reserved } } }',
+    { id: productId },
+    { token: await admin() },
+  );
+  const inventory = result.data?.product?.inventory;
+  if (!inventory) throw new Error(`no stock for ${productId}: ${JSON.stringify(result)}`);
+  return inventory;
+}
+
+let producer: Promise<Producer> | undefined;
+
+/** Publishes a payment outcome on the payment topic, exactly as the payment service's outbox will. */
+export async function publishPaymentEvent<T extends 'PaymentSubmitted' | 'PaymentSucceeded' | 'PaymentFailed'>(
+  type: T,
+  payload: EventPayloads[T],
+  id: string = randomUUID(),
+): Promise<string> {
+  producer ??= (async () => {
+    const kafka = createKafka({
+      clientId: 'e2e-payments',
+      brokers: stackEndpoints().kafka.brokers,
+      logger: createLogger('e2e', { level: 'error' }),
+    });
+    const created = kafka.producer();
+    await created.connect();
+    return created;
+  })();
+  await (
+    await producer
+  ).send({
+    topic: TOPICS.payment,
+    messages: [encodeEventMessage({ id, type, aggregateId: payload.orderId, payload })],
+  });
+  return id;
+}
+
+/** Amount in minor units of a contract Money. */
+export const minor = (money: Money): number => Math.round(Number(money.amount) * 100);
