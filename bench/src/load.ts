@@ -51,3 +51,15 @@ export async function postGraphQL(
   const body = (await response.json()) as { errors?: { message: string }[] };
   if (!response.ok || body.errors) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
 }
+
+/** A GraphQL request through the router, as a signed-in client (or anonymous); fails on any GraphQL error. */
+export async function routerGraphQL<T>(url: string, query: string, variables: object, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: { message: string }[] };
+  if (body.errors) throw new Error(body.errors[0]?.message);
+  return body.data;
+}

@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
 import { startPlatform, type BenchPlatform } from './platform.ts';
+import { checkoutScenario } from './scenarios/checkout.ts';
 import { productDetails } from './scenarios/product-details.ts';
 import { searchScenario } from './scenarios/search.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'stack-cold-start': () => stackColdStart({ repoRoot, scratchDir, runs: 3 }),
   'product-details': withPlatform(productDetails),
   search: withPlatform(searchScenario),
+  checkout: withPlatform(checkoutScenario),
 };
 
 async function main(requested: readonly string[]): Promise<void> {

@@ -12,7 +12,7 @@ import { buildSchema } from '../../../subgraphs/product/src/schema.ts';
 import { CatalogueService } from '../../../subgraphs/product/src/services/catalogue.service.ts';
 import { ReviewService } from '../../../subgraphs/product/src/services/review.service.ts';
 import { ROUTER, serviceUrl } from '../../../infra/src/services.ts';
-import { postGraphQL } from '../load.ts';
+import { postGraphQL, routerGraphQL } from '../load.ts';
 import type { BenchPlatform } from '../platform.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
@@ -48,16 +48,8 @@ const WORDS = [
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 
-async function graphql<T>(query: string, variables: object, token?: string): Promise<T> {
-  const response = await fetch(serviceUrl(ROUTER, '/graphql'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data: T; errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors[0]?.message);
-  return body.data;
-}
+const graphql = <T>(query: string, variables: object, token?: string): Promise<T> =>
+  routerGraphQL<T>(serviceUrl(ROUTER, '/graphql'), query, variables, token);
 
 /** Commit (the mutation's answer) to the first search through the router that finds the product. */
 async function commitToSearchable(runs: number): Promise<number[]> {

@@ -1,4 +1,6 @@
+import { createServer, type Server } from 'node:http';
 import type { Logger } from '@emporium/logging';
+import { listen } from './routes.ts';
 
 /**
  * Runs `stop` once on SIGINT or SIGTERM, then exits: in-flight requests finish, consumers
@@ -24,4 +26,31 @@ export function runUntilSignalled(logger: Logger, stop: () => Promise<void>, gra
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/**
+ * The HTTP face of a worker (a process with consumers but no API): GET /health for the
+ * supervisor or orchestrator, a JSON 404 for anything else. Resolves once it listens.
+ */
+export async function serveWorkerHealth(port: number, host: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const found = req.method === 'GET' && req.url === '/health';
+    res
+      .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
+      .end(JSON.stringify(found ? { status: 'ok' } : { error: 'not found' }));
+  });
+  await listen(server, port, host);
+  return server;
+}
+
+/**
+ * kafkajs restarts a consumer after retriable errors by itself; after any other the process
+ * exits, so the supervisor (or orchestrator) starts a fresh one that resumes from the
+ * committed offsets instead of running on without it.
+ */
+export function exitWhenCrashed(logger: Logger, consumer: string, crashed: Promise<Error>): void {
+  void crashed.then((error) => {
+    logger.error({ err: error, consumer }, 'consumer stopped for good; exiting');
+    process.exit(1);
+  });
 }

@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { InvalidEvent, decodeEventMessage, type DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
+import { crashedForGood } from './crash.ts';
 import { ensureTopics, subscribeWhenReady } from './topics.ts';
 
 /** Options of {@link startEventConsumer}. */
@@ -40,11 +41,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
   await consumer.connect();
   await subscribeWhenReady(consumer, options.topics, { fromBeginning: true });
-  const crashed = new Promise<Error>((resolve) => {
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) resolve(event.payload.error);
-    });
-  });
+  const crashed = crashedForGood(consumer);
   await consumer.run({
     partitionsConsumedConcurrently: options.concurrency ?? 3,
     eachMessage: async ({ topic, partition, message }) => {

@@ -41,5 +41,6 @@ export function createKafka(options: KafkaClientOptions): Kafka {
 }
 
 export { DEFAULT_PARTITIONS, ensureTopics, subscribeWhenReady } from './topics.ts';
+export { crashedForGood } from './crash.ts';
 export { startEventConsumer } from './event-consumer.ts';
 export type { EventConsumer, EventConsumerOptions } from './event-consumer.ts';

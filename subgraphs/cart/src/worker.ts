@@ -3,10 +3,9 @@
  * replica consumer and the inventory saga consumer → GET /health. Run it beside the cart
  * subgraph; replicas share the topics' partitions through the consumer groups.
  */
-import { createServer } from 'node:http';
 import { createOrm, migrate } from '@emporium/db';
-import { listen, runUntilSignalled } from '@emporium/graphql-server';
-import { createKafka } from '@emporium/kafka';
+import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
+import { crashedForGood, createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readCartWorkerConfig } from './config.ts';
 import { entities } from './entities/index.ts';
@@ -37,24 +36,10 @@ const inventory = await startInventoryConsumer({
   logger: logger.child({ consumer: 'inventory' }),
 });
 
-// kafkajs restarts a consumer after retriable errors by itself; after any other, exit so the
-// supervisor (or orchestrator) starts a fresh process that resumes from the committed offsets.
-const exitOnCrash = (which: string) => (error: Error) => {
-  logger.error({ err: error }, `${which} consumer stopped`);
-  process.exit(1);
-};
-catalogue.consumer.on(catalogue.consumer.events.CRASH, (event) => {
-  if (!event.payload.restart) exitOnCrash('catalogue')(event.payload.error);
-});
-void inventory.crashed.then(exitOnCrash('inventory'));
+exitWhenCrashed(logger, 'catalogue', crashedForGood(catalogue.consumer));
+exitWhenCrashed(logger, 'inventory', inventory.crashed);
 
-const health = createServer((req, res) => {
-  const found = req.method === 'GET' && req.url === '/health';
-  res
-    .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
-    .end(JSON.stringify(found ? { status: 'ok' } : { error: 'not found' }));
-});
-await listen(health, config.port, config.host);
+const health = await serveWorkerHealth(config.port, config.host);
 logger.info({ port: config.port }, 'cart worker running');
 
 runUntilSignalled(logger, async () => {

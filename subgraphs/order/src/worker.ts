@@ -3,10 +3,9 @@
  * group on inventory and payment events → the expiry sweeper → GET /health. Replicas share
  * the topics' partitions through the consumer group and the sweep through SKIP LOCKED.
  */
-import { createServer } from 'node:http';
 import { createOrm, migrate } from '@emporium/db';
 import { TOPICS } from '@emporium/events';
-import { listen, runUntilSignalled } from '@emporium/graphql-server';
+import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createKafka, startEventConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readOrderWorkerConfig } from './config.ts';
@@ -29,21 +28,10 @@ const consumer = await startEventConsumer({
   logger,
   handle: createOrderSagaHandler({ orm, logger }),
 });
-// kafkajs restarts a consumer after retriable errors by itself; after any other, exit so the
-// supervisor (or orchestrator) starts a fresh process that resumes from the committed offsets.
-void consumer.crashed.then((error) => {
-  logger.error({ err: error }, 'order saga consumer stopped');
-  process.exit(1);
-});
+exitWhenCrashed(logger, ORDER_SAGA_CONSUMER, consumer.crashed);
 const sweeper = startExpirySweeper({ orm, logger, intervalMs: config.expirySweepSeconds * 1000 });
 
-const health = createServer((req, res) => {
-  const found = req.method === 'GET' && req.url === '/health';
-  res
-    .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
-    .end(JSON.stringify(found ? { status: 'ok' } : { error: 'not found' }));
-});
-await listen(health, config.port, config.host);
+const health = await serveWorkerHealth(config.port, config.host);
 logger.info({ port: config.port }, 'order worker running');
 
 runUntilSignalled(logger, async () => {

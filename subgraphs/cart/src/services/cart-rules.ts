@@ -10,10 +10,7 @@ export const MAX_CART_LINES = 100;
 /** Most units an admin may put on hand for one product (well inside PostgreSQL's integer). */
 export const MAX_STOCK = 1_000_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids that are not UUIDs cannot name a row; checking first keeps them out of SQL. */
-export const isUuid = (value: string): boolean => UUID.test(value);
+export { isUuid } from '@emporium/graphql-server';
 
 /** A line's requested quantity: a whole number from 1 to `max`. */
 export function checkLineQuantity(quantity: number, max: number, field = ['input', 'quantity']): UserError | null {

@@ -1,3 +1,4 @@
+import { isUuid } from '@emporium/graphql-server';
 import type { UserResolvers } from '../generated/resolvers-types.ts';
 import type { IdentityContext } from '../context.ts';
 import type { User as UserEntity } from '../entities/user.entity.ts';
@@ -8,10 +9,8 @@ const canSeePrivate = (ctx: IdentityContext, user: UserEntity): boolean =>
   ctx.signedIn.has(user.id) ||
   (ctx.caller !== null && (ctx.caller.userId === user.id || ctx.caller.roles.includes('ADMIN')));
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const User: UserResolvers = {
-  __resolveReference: (reference, ctx) => (UUID.test(reference.id) ? ctx.loaders.userById.load(reference.id) : null),
+  __resolveReference: (reference, ctx) => (isUuid(reference.id) ? ctx.loaders.userById.load(reference.id) : null),
   email: (user, _args, ctx) => (canSeePrivate(ctx, user) ? user.email : null),
   roles: (user, _args, ctx) => (canSeePrivate(ctx, user) ? rolesOf(user) : null),
 };

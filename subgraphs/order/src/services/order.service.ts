@@ -1,8 +1,16 @@
 import type { Caller } from '@emporium/auth';
-import { pageSize, requireCaller, userError, type UserError } from '@emporium/graphql-server';
+import {
+  decodeKeyset,
+  encodeKeyset,
+  isUuid,
+  pageSize,
+  requireCaller,
+  type UserError,
+  userError,
+} from '@emporium/graphql-server';
 import type { OrderContext } from '../context.ts';
 import { OrderSchema, type Order } from '../entities/order.entity.ts';
-import { decodeKeyset, encodeKeyset, isUuid } from './order-input.ts';
+
 import { CANCELLED_REASON } from './order-status.ts';
 import { transition } from './order-transition.ts';
 

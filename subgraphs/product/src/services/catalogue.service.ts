@@ -1,9 +1,9 @@
-import { pageSize, requireRole, userError, type UserError } from '@emporium/graphql-server';
+import { decodeKeyset, encodeKeyset, pageSize, requireRole, type UserError, userError } from '@emporium/graphql-server';
 import type { ProductContext } from '../context.ts';
 import { CategorySchema } from '../entities/category.entity.ts';
 import { ProductSchema, type Product } from '../entities/product.entity.ts';
 import { SellerSchema } from '../entities/seller.entity.ts';
-import { decodeKeyset, encodeKeyset } from './keyset.ts';
+
 import { isUuid, validateProductFields, type ProductFields, type ValidProductFields } from './product-input.ts';
 
 export interface ProductPayload {

@@ -1,5 +1,5 @@
 import { CURRENCY_CODE, parseAmount } from '@emporium/money';
-import { userError, type UserError } from '@emporium/graphql-server';
+import { isUuid, userError, type UserError } from '@emporium/graphql-server';
 import type { ImageEntry, SpecEntry } from '../entities/product.entity.ts';
 
 /** Currencies the store sells in. */
@@ -43,9 +43,8 @@ export interface ValidProductFields {
   images?: ImageEntry[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IMAGE_KEY = /^[A-Za-z0-9][A-Za-z0-9/_.-]*$/;
-export const isUuid = (value: string): boolean => UUID.test(value);
+export { isUuid } from '@emporium/graphql-server';
 
 /**
  * Checks every field and reports all problems at once, each with its input path. On

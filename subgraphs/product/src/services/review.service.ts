@@ -1,11 +1,18 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { pageSize, requireCaller, userError, type UserError } from '@emporium/graphql-server';
+import {
+  decodeKeyset,
+  encodeKeyset,
+  pageSize,
+  requireCaller,
+  type UserError,
+  userError,
+} from '@emporium/graphql-server';
 import type { ProductContext } from '../context.ts';
 import { ProductSchema, type Product } from '../entities/product.entity.ts';
 import { ReviewSchema, type Review } from '../entities/review.entity.ts';
 import { toReview } from '../loaders.ts';
 import type { Page } from './catalogue.service.ts';
-import { decodeKeyset, encodeKeyset } from './keyset.ts';
+
 import { isUuid } from './product-input.ts';
 
 export interface ReviewPayload {

@@ -3,10 +3,9 @@
  * consumer group on the catalogue's CDC topics → GET /health. Run it beside the search
  * subgraph; replicas share the topics' partitions through the consumer group.
  */
-import { createServer } from 'node:http';
-import { listen, runUntilSignalled } from '@emporium/graphql-server';
+import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createElasticsearch } from '@emporium/elasticsearch';
-import { createKafka } from '@emporium/kafka';
+import { crashedForGood, createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readIndexerConfig } from '../config.ts';
 import { ensureIndex, indexNames } from '../search-index/products-index.ts';
@@ -30,20 +29,8 @@ const running = await startIndexerConsumer({
   logger,
 });
 
-// kafkajs restarts a consumer after retriable errors by itself; after any other, exit so the
-// supervisor (or orchestrator) starts a fresh process that resumes from the committed offsets.
-running.consumer.on(running.consumer.events.CRASH, (event) => {
-  if (event.payload.restart) return;
-  logger.error({ err: event.payload.error }, 'indexer consumer stopped');
-  process.exit(1);
-});
-const health = createServer((req, res) => {
-  const found = req.method === 'GET' && req.url === '/health';
-  res
-    .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
-    .end(JSON.stringify(found ? { status: 'ok' } : { error: 'not found' }));
-});
-await listen(health, config.port, config.host);
+exitWhenCrashed(logger, 'indexer', crashedForGood(running.consumer));
+const health = await serveWorkerHealth(config.port, config.host);
 logger.info({ port: config.port }, 'search indexer running');
 
 runUntilSignalled(logger, async () => {

@@ -1,9 +1,12 @@
-import { badUserInput, decodeCursor, encodeCursor } from '@emporium/graphql-server';
+import { badUserInput } from './errors.ts';
+import { decodeCursor, encodeCursor } from './pagination.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a client-given id can be a row id at all; anything else is simply not found, never a SQL error. */
 export const isUuid = (value: string): boolean => UUID.test(value);
 
-/** Position in the newest-first listing: (created_at, id), the order of the listing index. */
+/** Position in a newest-first listing: (created_at, id), the order of the listing indexes. */
 export interface Keyset {
   at: Date;
   id: string;

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { DEMO_ADMIN } from '@emporium/seed';
+import { ROUTER, serviceUrl } from '../../../infra/src/services.ts';
+import { runLoad, routerGraphQL } from '../load.ts';
+import type { BenchSection } from '../report.ts';
+import { median, percentile } from '../stats.ts';
+
+/**
+ * The flash sale: 64 shoppers hammer one hot product. Each purchase is "add one to the cart,
+ * then check out"; only the checkout is timed. Stock runs out part-way, so the run also
+ * proves that reservations never exceed it: exactly STOCK orders end up holding stock and
+ * the rest are rejected or refused at the cart.
+ */
+const SHOPPERS = 64;
+const PURCHASES = 1500;
+const STOCK = 1000;
+
+interface UserError {
+  code: string;
+}
+
+interface OrdersPage {
+  myOrders: {
+    edges: { node: { status: string; lines: { quantity: number }[] } }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+}
+
+const graphql = <T>(query: string, variables: object, token?: string): Promise<T> =>
+  routerGraphQL<T>(serviceUrl(ROUTER, '/graphql'), query, variables, token);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function hotProduct(admin: string): Promise<string> {
+  const { products } = await graphql<{
+    products: { edges: { node: { category: { id: string }; seller: { id: string } } }[] };
+  }>('{ products(first: 1) { edges { node { category { id } seller { id } } } } }', {});
+  const first = products.edges[0]?.node;
+  if (!first) throw new Error('the catalogue is empty');
+  const { createProduct } = await graphql<{ createProduct: { product: { id: string } } }>(
+    `
+      mutation ($input: CreateProductInput!) {
+        createProduct(input: $input) {
+          product {
+            id
+          }
+        }
+      }
+    `,
+    {
+      input: {
+        name: `Flash Sale Phone ${randomUUID().slice(0, 6)}`,
+        description: 'The benchmark’s hot product.',
+        brand: 'Emporium',
+        price: { amount: '699.00', currencyCode: 'USD' },
+        categoryId: first.category.id,
+        sellerId: first.seller.id,
+      },
+    },
+    admin,
+  );
+  const id = createProduct.product.id;
+  // The cart service learns of new products through CDC: wait until it accepts stock.
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { setStock } = await graphql<{ setStock: { userErrors: UserError[] } }>(
+      'mutation ($input: SetStockInput!) { setStock(input: $input) { userErrors { code } } }',
+      { input: { productId: id, quantity: STOCK } },
+      admin,
+    );
+    if (setStock.userErrors.length === 0) return id;
+    await sleep(200);
+  }
+  throw new Error('the cart service never learned of the hot product');
+}
+
+export async function checkoutScenario(): Promise<BenchSection> {
+  const { login } = await graphql<{ login: { token: string } }>(
+    'mutation ($input: LoginInput!) { login(input: $input) { token } }',
+    { input: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password } },
+  );
+  const productId = await hotProduct(login.token);
+  const shoppers: string[] = [];
+  for (let i = 0; i < SHOPPERS; i += 1) {
+    const { register } = await graphql<{ register: { token: string } }>(
+      'mutation ($input: RegisterInput!) { register(input: $input) { token } }',
+      {
+        input: {
+          email: `flash.${randomUUID()}@example.com`,
+          password: 'correct horse battery staple',
+          displayName: 'Bench',
+        },
+      },
+    );
+    shoppers.push(register.token);
+  }
+
+  const outcomes = new Map<string, number>();
+  const latencies: number[] = [];
+  const started = performance.now();
+  const result = await runLoad({
+    concurrency: SHOPPERS,
+    requests: PURCHASES,
+    send: async (index) => {
+      const token = shoppers[index % SHOPPERS] ?? '';
+      // Untimed, as in a shop: the shopper puts the phone in the cart, then presses "buy".
+      await graphql(
+        'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
+        { input: { productId, quantity: 1 } },
+        token,
+      );
+      const begin = performance.now();
+      const { checkout } = await graphql<{ checkout: { order: { id: string } | null; userErrors: UserError[] } }>(
+        'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } userErrors { code } } }',
+        { input: { idempotencyKey: randomUUID() } },
+        token,
+      );
+      latencies.push(performance.now() - begin);
+      const outcome = checkout.order ? 'order placed' : (checkout.userErrors[0]?.code ?? 'unknown');
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    },
+  });
+  const elapsedS = (performance.now() - started) / 1000;
+
+  // Let the saga settle, then count what each order became.
+  const statuses = new Map<string, number>();
+  const units = new Map<string, number>();
+  for (let attempt = 0; attempt < 120; attempt += 1) {
+    statuses.clear();
+    units.clear();
+    for (const token of shoppers) {
+      let after: string | null = null;
+      for (;;) {
+        const { myOrders }: OrdersPage = await graphql<OrdersPage>(
+          'query ($after: String) { myOrders(first: 100, after: $after) { edges { node { status lines { quantity } } } pageInfo { hasNextPage endCursor } } }',
+          { after },
+          token,
+        );
+        for (const { node } of myOrders.edges) {
+          statuses.set(node.status, (statuses.get(node.status) ?? 0) + 1);
+          units.set(
+            node.status,
+            (units.get(node.status) ?? 0) + node.lines.reduce((sum, line) => sum + line.quantity, 0),
+          );
+        }
+        if (!myOrders.pageInfo.hasNextPage) break;
+        after = myOrders.pageInfo.endCursor;
+      }
+    }
+    if (!statuses.has('PENDING')) break;
+    await sleep(500);
+  }
+  const { product } = await graphql<{
+    product: { inventory: { available: number; onHand: number; reserved: number } };
+  }>(
+    'query ($id: ID!) { product(id: $id) { inventory { available onHand reserved } } }',
+    { id: productId },
+    login.token,
+  );
+  // A shopper's cart can hold more than one unit (an order placed before the previous one
+  // emptied the cart), so compare units, not orders.
+  const holding = units.get('AWAITING_PAYMENT') ?? 0;
+  const oversold = holding > STOCK || product.inventory.available < 0 || product.inventory.reserved !== holding;
+  const table = (counts: Map<string, number>, extra?: Map<string, number>) =>
+    [...counts.entries()]
+      .sort()
+      .map(([key, count]) => `| ${key} | ${count} |${extra ? ` ${extra.get(key) ?? 0} |` : ''}`)
+      .join('\n');
+  return {
+    id: 'checkout',
+    title: 'Checkout: a flash sale on one hot product',
+    body: `
+${SHOPPERS} shoppers, each signed in, buy one unit of the same product ${PURCHASES} times in
+all (closed loop: add to cart, untimed; then Checkout, timed) through the router, with
+${STOCK} units in stock. Checkout answers once the order is PENDING; reservation follows
+through the outbox, Debezium, Kafka and the inventory consumer.
+
+| checkout | value |
+| --- | --- |
+| p50 | ${median(latencies).toFixed(1)} ms |
+| p99 | ${percentile(latencies, 99).toFixed(1)} ms |
+| checkouts/s | ${(latencies.length / elapsedS).toFixed(0)} |
+| failed requests | ${result.errors}${result.firstError ? ` (${result.firstError})` : ''} |
+
+Checkout outcomes:
+
+| outcome | count |
+| --- | --- |
+${table(outcomes)}
+
+Orders once settled (stock ${STOCK}; reserved now ${product.inventory.reserved}, available ${product.inventory.available}):
+
+| status | orders | units |
+| --- | --- | --- |
+${table(statuses, units)}
+
+Oversold: **${oversold ? 'YES' : 'no'}** (units held by orders ≤ stock, reserved = those units, available ≥ 0).
+`,
+  };
+}
