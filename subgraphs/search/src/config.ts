@@ -26,6 +26,8 @@ export interface IndexerConfig extends SearchIndexConfig {
   groupId: string;
   /** Debezium's `topic.prefix` of the catalogue connector (cdc-connectors/catalogue.json). */
   topicPrefix: string;
+  /** The topic of the cart service's inventory table (cdc-connectors/stock.json). */
+  stockTopic: string;
 }
 
 /** The reindex tool's settings: it reads the catalogue straight from the product database. */
@@ -61,6 +63,7 @@ export function readIndexerConfig(source?: NodeJS.ProcessEnv): IndexerConfig {
       brokers: readStackEndpoints(env).kafka.brokers,
       groupId: env.string('SEARCH_INDEXER_GROUP', 'search-indexer'),
       topicPrefix: env.string('CATALOGUE_TOPIC_PREFIX', 'cdc.catalogue'),
+      stockTopic: env.string('STOCK_TOPIC', 'cdc.cart.public.inventory'),
     }),
     source,
   );

@@ -38,7 +38,8 @@ const topicPrefix = `cdc.${run}`;
 const groupId = `${run}-indexer`;
 const names = indexNames(uniqueName('products_test'));
 const kafka = createKafka({ clientId: run, brokers: endpoints.kafka.brokers, logger });
-const topics = CATALOGUE_TABLES.map((table) => topicName(topicPrefix, table));
+const stockTopic = `${topicPrefix}.stock`;
+const topics = [...CATALOGUE_TABLES.map((table) => topicName(topicPrefix, table)), stockTopic];
 const schema = buildSchema();
 
 let database: ScratchDatabase;
@@ -236,7 +237,7 @@ const facet = (connection: Connection, field: string): Map<string, number> =>
   new Map(connection.facets.find((f) => f.field === field)?.values.map((v) => [v.value, v.count]));
 
 async function startConsumer(): Promise<void> {
-  consumer = await startIndexerConsumer({ kafka, groupId, topicPrefix, indexer, logger });
+  consumer = await startIndexerConsumer({ kafka, groupId, topicPrefix, stockTopic, indexer, logger });
 }
 
 // ------------------------------------------------------------------ set-up and clean-up
@@ -320,7 +321,7 @@ afterAll(async () => {
   await admin.deleteGroups([groupId]).catch(() => undefined);
   await admin.deleteTopics({ topics: [...topics, `__debezium-heartbeat.${topicPrefix}`] }).catch(() => undefined);
   await admin.disconnect();
-  const indices = [...(await versionedIndices(client, names)).keys(), names.categories, names.sellers];
+  const indices = [...(await versionedIndices(client, names)).keys(), names.categories, names.sellers, names.stock];
   await client.indices.delete({ index: indices }, { ignore: [404] });
   await client.close();
 });
@@ -399,7 +400,8 @@ describe('the search pipeline', () => {
     expect(prices.get('1000.00..1999.99')).toBe(
       priced.filter((m) => m.priceMinor >= 100_000 && m.priceMinor < 200_000).length,
     );
-    expect(facet(connection, 'inStock')).toEqual(new Map([['true', matching.length]]));
+    // Nothing is stocked yet: a product without an inventory row is out of stock.
+    expect(facet(connection, 'inStock')).toEqual(new Map([['false', matching.length]]));
   });
 
   it('pages through every match once with search_after, in order, as many as totalCount', async () => {
@@ -521,6 +523,33 @@ describe('the search pipeline', () => {
     expect(ids(await search({ query: 'macbook', filter: { maxPrice: '19.99' } }))).toEqual([macbook.id]);
   });
 
+  it("shows stock from the cart service's inventory topic", async () => {
+    const producer = kafka.producer();
+    await producer.connect();
+    // As the stock connector writes them (cdc-connectors/stock.json), with positions of this test's own.
+    await producer.send({
+      topic: stockTopic,
+      messages: [
+        {
+          key: JSON.stringify({ product_id: galaxy.id }),
+          value: JSON.stringify({
+            op: 'r',
+            before: null,
+            after: { product_id: galaxy.id, on_hand: 4, reserved: 1, updated_at: null },
+            source: { lsn: 100, table: 'inventory' },
+          }),
+        },
+      ],
+    });
+    await producer.disconnect();
+    const stocked = await searchUntil(
+      { query: 'galaxy', filter: { inStock: true } },
+      (connection) => ids(connection).includes(galaxy.id),
+      'the stocked product among those in stock',
+    );
+    expect(stocked.totalCount).toBe(1);
+  });
+
   it('resumes from its committed offsets after a restart', async () => {
     await indexerCaughtUp();
     await consumer?.stop();
@@ -548,6 +577,8 @@ describe('the search pipeline', () => {
     const after = await versionedIndices(client, names);
     expect([...after]).toEqual([[result.index, [names.alias]]]);
     expect((await search({ query: '', first: 100 })).totalCount).toBe(catalogue.length);
+    // Stock comes from the stock side index, which the rebuild reads.
+    expect(ids(await search({ query: '', first: 100, filter: { inStock: true } }))).toEqual([galaxy.id]);
     expect(ids(await search({ query: 'smartphones', first: 100 })).length).toBe(
       catalogue.filter((model) => model.categoryId === category.mobiles).length,
     );

@@ -10,21 +10,33 @@ import {
   type ProductDocument,
 } from '../search-index/product-document.ts';
 import { writeTargets, type IndexNames } from '../search-index/products-index.ts';
-import { latestPerRow, type CatalogueTable, type ChangeEvent, type RowTypes } from './change-event.ts';
+import { readSideDocuments, type SideDocument } from '../search-index/side-documents.ts';
+import {
+  isInStock,
+  noStock,
+  readStock,
+  settleInStock,
+  type StockRow,
+  type WrittenProduct,
+} from '../search-index/stock.ts';
+import { firstLsnPerRow, latestPerRow, type ChangeEvent, type RowTypes, type SourceTable } from './change-event.ts';
 
 /** What applying one batch of changes did. */
 export interface ApplyOutcome {
   written: number;
   /** Changes older than what the index already holds, left alone. */
   stale: number;
-  /** Product documents rewritten because a category or seller they show changed. */
+  /**
+   * Product documents rewritten because a category, seller or stock level they show changed
+   * (or, for product changes, because the stock changed while they were being written).
+   */
   propagated: number;
 }
 
 /** A batch of one table's changes (a Kafka batch holds one partition of one topic). */
 export type TableChanges = {
-  [T in CatalogueTable]: { table: T; events: readonly ChangeEvent<RowTypes[T]>[] };
-}[CatalogueTable];
+  [T in SourceTable]: { table: T; events: readonly ChangeEvent<RowTypes[T]>[] };
+}[SourceTable];
 
 /** Category paths deeper than this are treated as cycles. */
 const MAX_CATEGORY_DEPTH = 32;
@@ -34,14 +46,15 @@ const PROPAGATION_PAGE = 500;
 const unique = (values: Iterable<string>): string[] => [...new Set(values)];
 
 /**
- * Turns catalogue changes into product documents.
+ * Turns catalogue and stock changes into product documents.
  *
  * Product changes are written with their WAL position as external version (`external_gte`,
  * so a replay of the same change is harmless), so an older change never overwrites a newer
- * one, whatever order they arrive in. Categories and sellers are kept in side indices under
- * the same rule; when one changes, the products that show it are searched and rewritten
- * with their own current version, so a rename reaches them without losing a product change.
- * Each write goes to every target alias (the live index and one being rebuilt).
+ * one, whatever order they arrive in. Categories, sellers and stock levels are kept in side
+ * indices under the same rule; when one changes what products show, the products that show
+ * it are searched and rewritten with their own current version, so a rename or a sell-out
+ * reaches them without losing a product change. Each write goes to every target alias (the
+ * live index and one being rebuilt).
  */
 export class CatalogueIndexer {
   readonly #client: Client;
@@ -65,6 +78,8 @@ export class CatalogueIndexer {
         });
       case 'sellers':
         return this.#applySideChanges('sellers', changes.events, (before, after) => before.name !== after.name);
+      case 'inventory':
+        return this.#applyStock(changes.events);
     }
   }
 
@@ -77,12 +92,18 @@ export class CatalogueIndexer {
   async #applyProducts(events: readonly ChangeEvent<RowTypes['products']>[]): Promise<ApplyOutcome> {
     const latest = latestPerRow(events);
     const rows = latest.flatMap((event) => (event.row ? [event.row] : []));
-    const [lineages, sellers, targets] = await Promise.all([
+    const [lineages, sellers, stock, targets] = await Promise.all([
       this.categoryLineages(rows.map((row) => row.category_id)),
       this.#sideDocuments('sellers', unique(rows.map((row) => row.seller_id))),
+      readStock(
+        this.#client,
+        this.#names.stock,
+        rows.map((row) => row.id),
+      ),
       this.#targets(),
     ]);
     const operations: NonNullable<estypes.BulkRequest['operations']> = [];
+    const written: WrittenProduct[] = [];
     for (const target of targets) {
       for (const event of latest) {
         const meta = { _index: target, _id: event.id, ...externalVersion(event.lsn) };
@@ -92,11 +113,60 @@ export class CatalogueIndexer {
         }
         const lineage = lineages.get(event.row.category_id) ?? { path: [], ids: [event.row.category_id] };
         const seller = sellers.get(event.row.seller_id)?.row.name ?? null;
-        operations.push({ index: meta }, buildProductDocument(event.row, lineage, seller));
+        const document = buildProductDocument(event.row, lineage, seller, isInStock(stock.get(event.id)?.row));
+        operations.push({ index: meta }, document);
+        written.push({ index: target, version: event.lsn, document });
       }
     }
     const outcome = await bulkWrite(this.#client, operations, { requireAlias: true });
-    return { ...outcome, propagated: 0 };
+    const propagated = await settleInStock(this.#client, this.#names.stock, written, {
+      requireAlias: true,
+      logger: this.#logger,
+    });
+    return { ...outcome, propagated };
+  }
+
+  /**
+   * Stock levels: keep the stock side index current, then rewrite the products whose
+   * in-stock flag flipped, or that it has not seen before. Most changes are reservations and
+   * releases that leave a product in stock: they cost the side-index write alone. A batch
+   * holding a change the side index already has is a replay, whose earlier attempt may have
+   * stopped before reaching the product: it is propagated again.
+   */
+  async #applyStock(events: readonly ChangeEvent<StockRow>[]): Promise<ApplyOutcome> {
+    const index = this.#names.stock;
+    const latest = latestPerRow(events);
+    const first = firstLsnPerRow(events);
+    const current = await readStock(
+      this.#client,
+      index,
+      latest.map((event) => event.id),
+    );
+    const operations: NonNullable<estypes.BulkRequest['operations']> = [];
+    const flipped: string[] = [];
+    let stale = 0;
+    for (const event of latest) {
+      const existing = current.get(event.id);
+      if (existing && existing.version > event.lsn) {
+        stale += 1;
+        continue;
+      }
+      const row = event.row ?? noStock(event.id);
+      operations.push({ index: { _index: index, _id: event.id, ...externalVersion(event.lsn) } }, row);
+      const replayed = existing !== undefined && existing.version >= (first.get(event.id) ?? event.lsn);
+      if (!existing || replayed || isInStock(existing.row) !== isInStock(row)) flipped.push(event.id);
+    }
+    const outcome = await bulkWrite(this.#client, operations);
+    const propagated = await this.#propagate('id', flipped, async (documents) => {
+      const stock = await readStock(
+        this.#client,
+        index,
+        documents.map((document) => document.id),
+      );
+      return documents.map((document) => ({ ...document, inStock: isInStock(stock.get(document.id)?.row) }));
+    });
+    if (propagated > 0) this.#logger.debug({ rows: flipped.length, products: propagated }, 'stock propagated');
+    return { written: outcome.written, stale: stale + outcome.stale, propagated };
   }
 
   /**
@@ -163,12 +233,13 @@ export class CatalogueIndexer {
   /**
    * Rewrites every product document whose `field` holds one of `ids`, in each target. The
    * index is refreshed first so that every product written before this change is found;
-   * products written after it read the side index (real-time gets) and are already right.
+   * products written after it read the side index (real-time gets; for stock, once more
+   * after the write: see settleInStock) and are already right.
    * Each document is written back with the version it was read at: if a product change
    * lands in between, the rewrite loses (a conflict), and that change already saw the new state.
    */
   async #propagate(
-    field: 'categoryIds' | 'sellerId',
+    field: 'id' | 'categoryIds' | 'sellerId',
     ids: readonly string[],
     rebuild: (documents: ProductDocument[]) => Promise<ProductDocument[]>,
   ): Promise<number> {
@@ -220,18 +291,10 @@ export class CatalogueIndexer {
   }
 
   /** Side documents by id, with the version (WAL position) each holds; missing ids are absent. */
-  async #sideDocuments<K extends 'categories' | 'sellers'>(
+  #sideDocuments<K extends 'categories' | 'sellers'>(
     kind: K,
     ids: readonly string[],
-  ): Promise<Map<string, { row: RowTypes[K]; version: number }>> {
-    if (ids.length === 0) return new Map();
-    const index = this.#names[kind];
-    const response = await this.#client.mget<RowTypes[K]>({ index, ids: [...ids], realtime: true });
-    const found = new Map<string, { row: RowTypes[K]; version: number }>();
-    for (const doc of response.docs) {
-      if ('error' in doc) throw new Error(`reading ${index}/${doc._id}: ${doc.error.type} ${doc.error.reason ?? ''}`);
-      if (doc.found && doc._source !== undefined) found.set(doc._id, { row: doc._source, version: doc._version ?? 0 });
-    }
-    return found;
+  ): Promise<Map<string, SideDocument<RowTypes[K]>>> {
+    return readSideDocuments<RowTypes[K]>(this.#client, this.#names[kind], ids);
   }
 }

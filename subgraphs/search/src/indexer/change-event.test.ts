@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidChangeEvent, latestPerRow, readChangeEvent, tableOfTopic, UNAVAILABLE_VALUE } from './change-event.ts';
+import {
+  firstLsnPerRow,
+  InvalidChangeEvent,
+  latestPerRow,
+  readChangeEvent,
+  tableOfTopic,
+  UNAVAILABLE_VALUE,
+} from './change-event.ts';
 
 const productAfter = {
   id: 'p1',
@@ -51,6 +58,47 @@ describe('readChangeEvent', () => {
   });
 });
 
+describe('readChangeEvent of the inventory table', () => {
+  const stockAfter = { product_id: 'p1', on_hand: 5, reserved: 2, updated_at: '2026-11-26T09:00:00.5Z' };
+  const stockEnvelope = (op: string, fields: Record<string, unknown>) =>
+    Buffer.from(JSON.stringify({ op, source: { lsn: 9001, table: 'inventory' }, ...fields }));
+
+  it.each(['c', 'u', 'r'])('reads op %s into the product id and the two counts', (op) => {
+    expect(readChangeEvent('inventory', stockEnvelope(op, { before: null, after: stockAfter }))).toEqual({
+      id: 'p1',
+      row: { product_id: 'p1', on_hand: 5, reserved: 2 },
+      lsn: 9001,
+    });
+  });
+
+  it('reads a delete from the product id in before', () => {
+    expect(readChangeEvent('inventory', stockEnvelope('d', { before: { product_id: 'p1' }, after: null }))).toEqual({
+      id: 'p1',
+      row: null,
+      lsn: 9001,
+    });
+  });
+
+  it('skips a tombstone', () => {
+    expect(readChangeEvent('inventory', null)).toBeNull();
+  });
+
+  it.each([
+    ['no product id', { ...stockAfter, product_id: undefined }],
+    ['a count as a string', { ...stockAfter, on_hand: '5' }],
+    ['a fractional count', { ...stockAfter, reserved: 1.5 }],
+    ['a missing count', { ...stockAfter, reserved: undefined }],
+  ])('rejects %s', (_label, after) => {
+    expect(() => readChangeEvent('inventory', stockEnvelope('u', { after }))).toThrow(InvalidChangeEvent);
+  });
+
+  it('rejects a delete without the product id', () => {
+    expect(() => readChangeEvent('inventory', stockEnvelope('d', { before: { id: 'p1' }, after: null }))).toThrow(
+      InvalidChangeEvent,
+    );
+  });
+});
+
 describe('latestPerRow', () => {
   it("keeps each row's newest change", () => {
     const events = [
@@ -63,6 +111,22 @@ describe('latestPerRow', () => {
       { id: 'a', row: null, lsn: 12 },
       { id: 'b', row: { v: 1 }, lsn: 11 },
     ]);
+  });
+});
+
+describe('firstLsnPerRow', () => {
+  it("gives each row's lowest position in the batch", () => {
+    const events = [
+      { id: 'a', row: null, lsn: 12 },
+      { id: 'b', row: null, lsn: 11 },
+      { id: 'a', row: null, lsn: 10 },
+    ];
+    expect(firstLsnPerRow(events)).toEqual(
+      new Map([
+        ['a', 10],
+        ['b', 11],
+      ]),
+    );
   });
 });
 

@@ -1,21 +1,31 @@
 /**
- * Debezium change events of the catalogue tables, as the JSON converter writes them with
- * schemas disabled: `{ before, after, source: { lsn, ... }, op }`. Timestamps arrive as ISO
- * strings (timestamptz), 64-bit integers as JSON numbers (prices stay far below 2^53).
+ * Debezium change events of the tables search reads (the catalogue's, and the cart
+ * service's stock), as the JSON converter writes them with schemas disabled:
+ * `{ before, after, source: { lsn, ... }, op }`. Timestamps arrive as ISO strings
+ * (timestamptz), 64-bit integers as JSON numbers (prices stay far below 2^53).
  */
-import { column, nullableColumn, readChangeEnvelope, type RawRow } from '@emporium/events';
+import { column, InvalidChangeEvent, nullableColumn, readChangeEnvelope, type RawRow } from '@emporium/events';
 import type { CategoryRow, ProductRow, SellerRow } from '../search-index/product-document.ts';
+import type { StockRow } from '../search-index/stock.ts';
 
 export { InvalidChangeEvent, UNAVAILABLE_VALUE } from '@emporium/events';
 
 /** The tables search reads, as the topics `<prefix>.public.<table>` name them. */
 export const CATALOGUE_TABLES = ['products', 'categories', 'sellers'] as const;
 export type CatalogueTable = (typeof CATALOGUE_TABLES)[number];
+/**
+ * The cart service's stock table (`product_id`, `on_hand`, `reserved`), on the topic of a
+ * connector of its own (cdc-connectors/stock.json), so its topic is configured whole.
+ */
+export const STOCK_TABLE = 'inventory';
+/** Every table whose changes the indexer applies. */
+export type SourceTable = CatalogueTable | typeof STOCK_TABLE;
 
 export interface RowTypes {
   products: ProductRow;
   categories: CategoryRow;
   sellers: SellerRow;
+  inventory: StockRow;
 }
 
 /** One row's change: the row after it (null for a delete) at a position of the WAL. */
@@ -38,45 +48,67 @@ export function tableOfTopic(prefix: string, topic: string): CatalogueTable | un
   return CATALOGUE_TABLES.find((table) => topicName(prefix, table) === topic);
 }
 
-const readers: { [T in CatalogueTable]: (raw: RawRow) => RowTypes[T] } = {
-  products: (raw) => ({
-    id: column(raw, 'id', 'string'),
-    name: column(raw, 'name', 'string'),
-    description: column(raw, 'description', 'string'),
-    brand: column(raw, 'brand', 'string'),
-    color: nullableColumn(raw, 'color'),
-    price_minor: column(raw, 'price_minor', 'number'),
-    currency_code: column(raw, 'currency_code', 'string'),
-    category_id: column(raw, 'category_id', 'string'),
-    seller_id: column(raw, 'seller_id', 'string'),
-    rating_count: column(raw, 'rating_count', 'number'),
-    rating_sum: column(raw, 'rating_sum', 'number'),
-    created_at: column(raw, 'created_at', 'string'),
-  }),
-  categories: (raw) => ({
-    id: column(raw, 'id', 'string'),
-    name: column(raw, 'name', 'string'),
-    parent_id: nullableColumn(raw, 'parent_id'),
-  }),
-  sellers: (raw) => ({ id: column(raw, 'id', 'string'), name: column(raw, 'name', 'string') }),
+const integerColumn = (raw: RawRow, name: string): number => {
+  const value = column(raw, name, 'number');
+  if (!Number.isSafeInteger(value)) throw new InvalidChangeEvent(`${name} should be an integer, got ${value}`);
+  return value;
+};
+
+/** Per table: the primary key column (a delete carries only that) and how a row after a change is read. */
+const readers: { [T in SourceTable]: { key: string; read: (raw: RawRow) => RowTypes[T] } } = {
+  products: {
+    key: 'id',
+    read: (raw) => ({
+      id: column(raw, 'id', 'string'),
+      name: column(raw, 'name', 'string'),
+      description: column(raw, 'description', 'string'),
+      brand: column(raw, 'brand', 'string'),
+      color: nullableColumn(raw, 'color'),
+      price_minor: column(raw, 'price_minor', 'number'),
+      currency_code: column(raw, 'currency_code', 'string'),
+      category_id: column(raw, 'category_id', 'string'),
+      seller_id: column(raw, 'seller_id', 'string'),
+      rating_count: column(raw, 'rating_count', 'number'),
+      rating_sum: column(raw, 'rating_sum', 'number'),
+      created_at: column(raw, 'created_at', 'string'),
+    }),
+  },
+  categories: {
+    key: 'id',
+    read: (raw) => ({
+      id: column(raw, 'id', 'string'),
+      name: column(raw, 'name', 'string'),
+      parent_id: nullableColumn(raw, 'parent_id'),
+    }),
+  },
+  sellers: { key: 'id', read: (raw) => ({ id: column(raw, 'id', 'string'), name: column(raw, 'name', 'string') }) },
+  // updated_at is not read: whether a product is in stock needs only the two counts.
+  inventory: {
+    key: 'product_id',
+    read: (raw) => ({
+      product_id: column(raw, 'product_id', 'string'),
+      on_hand: integerColumn(raw, 'on_hand'),
+      reserved: integerColumn(raw, 'reserved'),
+    }),
+  },
 };
 
 /**
- * Reads a message value of one of the catalogue's topics. Returns null for a tombstone
+ * Reads a message value of one of the topics search consumes. Returns null for a tombstone
  * (null value), which only tells log compaction to forget the key: the delete event before
  * it already did the work.
  */
-export function readChangeEvent<T extends CatalogueTable>(
+export function readChangeEvent<T extends SourceTable>(
   table: T,
   value: Buffer | string | null,
 ): ChangeEvent<RowTypes[T]> | null {
   const envelope = readChangeEnvelope(value);
   if (!envelope) return null;
+  const { key, read } = readers[table] as { key: string; read: (raw: RawRow) => RowTypes[T] };
   if (!envelope.after) {
-    return { id: column(envelope.before ?? {}, 'id', 'string'), row: null, lsn: envelope.lsn };
+    return { id: column(envelope.before ?? {}, key, 'string'), row: null, lsn: envelope.lsn };
   }
-  const row = readers[table](envelope.after);
-  return { id: row.id, row, lsn: envelope.lsn };
+  return { id: column(envelope.after, key, 'string'), row: read(envelope.after), lsn: envelope.lsn };
 }
 
 /** Keeps each row's last change of a batch: events of one row arrive in order, so the last is the newest. */
@@ -87,4 +119,11 @@ export function latestPerRow<T>(events: readonly ChangeEvent<T>[]): ChangeEvent<
     if (!current || event.lsn >= current.lsn) latest.set(event.id, event);
   }
   return [...latest.values()];
+}
+
+/** Each row's lowest WAL position in a batch: at or below what the index holds means the batch is a replay. */
+export function firstLsnPerRow<T>(events: readonly ChangeEvent<T>[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const event of events) first.set(event.id, Math.min(first.get(event.id) ?? event.lsn, event.lsn));
+  return first;
 }

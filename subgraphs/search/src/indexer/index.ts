@@ -1,7 +1,8 @@
 /**
  * The search indexer, a process of its own: config → Elasticsearch (index ensured) → Kafka
- * consumer group on the catalogue's CDC topics → GET /health. Run it beside the search
- * subgraph; replicas share the topics' partitions through the consumer group.
+ * consumer group on the catalogue's CDC topics and the cart's stock topic → GET /health.
+ * Run it beside the search subgraph; replicas share the topics' partitions through the
+ * consumer group.
  */
 import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createElasticsearch } from '@emporium/elasticsearch';
@@ -25,6 +26,7 @@ const running = await startIndexerConsumer({
   kafka,
   groupId: config.groupId,
   topicPrefix: config.topicPrefix,
+  stockTopic: config.stockTopic,
   indexer,
   logger,
 });

@@ -5,9 +5,10 @@ import {
   CATALOGUE_TABLES,
   InvalidChangeEvent,
   readChangeEvent,
+  STOCK_TABLE,
   tableOfTopic,
   topicName,
-  type CatalogueTable,
+  type SourceTable,
 } from './change-event.ts';
 
 /** Options of {@link startIndexerConsumer}. */
@@ -15,8 +16,10 @@ export interface IndexerConsumerOptions {
   kafka: ReturnType<typeof createKafka>;
   /** The consumer group; its committed offsets are where a restarted indexer resumes. */
   groupId: string;
-  /** Debezium's `topic.prefix`: topics are `<prefix>.public.<table>`. */
+  /** Debezium's `topic.prefix` of the catalogue connector: topics are `<prefix>.public.<table>`. */
   topicPrefix: string;
+  /** The topic of the cart service's inventory table (cdc-connectors/stock.json). */
+  stockTopic: string;
   indexer: CatalogueIndexer;
   logger: Logger;
   /** Messages per bulk request; a Kafka batch larger than this is written in slices. */
@@ -32,7 +35,7 @@ export interface IndexerConsumer {
 
 const DEFAULT_SLICE = 500;
 
-function sliceChanges(table: CatalogueTable, values: readonly (Buffer | null)[], logger: Logger): TableChanges {
+function sliceChanges(table: SourceTable, values: readonly (Buffer | null)[], logger: Logger): TableChanges {
   const events = values.flatMap((value) => {
     try {
       const event = readChangeEvent(table, value);
@@ -48,18 +51,20 @@ function sliceChanges(table: CatalogueTable, values: readonly (Buffer | null)[],
 }
 
 /**
- * Consumes the catalogue's CDC topics in a consumer group and applies each batch to the
- * index. Offsets are resolved only after Elasticsearch acknowledged a slice and committed
- * after the batch, so a crash replays what was not written (external versions make the
- * replay harmless) and a restart resumes where the group left off. A new group starts from
- * the beginning of the topics, where the connector's snapshot is.
+ * Consumes the catalogue's CDC topics and the stock topic in a consumer group and applies
+ * each batch to the index. Offsets are resolved only after Elasticsearch acknowledged a
+ * slice and committed after the batch, so a crash replays what was not written (external
+ * versions make the replay harmless) and a restart resumes where the group left off. A new
+ * group starts from the beginning of the topics, where the connectors' snapshots are.
  */
 export async function startIndexerConsumer(options: IndexerConsumerOptions): Promise<IndexerConsumer> {
-  const { kafka, indexer, logger, topicPrefix } = options;
+  const { kafka, indexer, logger, topicPrefix, stockTopic } = options;
   const slice = options.sliceSize ?? DEFAULT_SLICE;
   const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: true });
   await consumer.connect();
-  const topics = CATALOGUE_TABLES.map((table) => topicName(topicPrefix, table));
+  const topics = [...CATALOGUE_TABLES.map((table) => topicName(topicPrefix, table)), stockTopic];
+  const tableOf = (topic: string): SourceTable | undefined =>
+    topic === stockTopic ? STOCK_TABLE : tableOfTopic(topicPrefix, topic);
   // A topic appears with the first change of its table; until then the broker creates it on
   // the first metadata request, which can briefly answer "leader not available".
   await subscribeWhenReady(consumer, topics, { fromBeginning: true });
@@ -67,7 +72,7 @@ export async function startIndexerConsumer(options: IndexerConsumerOptions): Pro
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
-      const table = tableOfTopic(topicPrefix, batch.topic);
+      const table = tableOf(batch.topic);
       if (!table) return;
       for (let start = 0; start < batch.messages.length; start += slice) {
         if (!payload.isRunning() || payload.isStale()) break;

@@ -59,7 +59,7 @@ describe('buildProductDocument', () => {
       }),
     );
     if (!event?.row) throw new Error('expected a row');
-    expect(buildProductDocument(event.row, categoryLineage('mobiles', categories), 'Northwind')).toEqual({
+    expect(buildProductDocument(event.row, categoryLineage('mobiles', categories), 'Northwind', true)).toEqual({
       id: 'p1',
       name: 'iPhone 15 Pro',
       brand: 'Apple',
@@ -85,7 +85,7 @@ describe('buildProductDocument', () => {
     });
   });
 
-  it('rates an unreviewed product 0, so it sorts last among rated ones', () => {
+  it('rates an unreviewed product 0, so it sorts last among rated ones, and carries the stock flag given', () => {
     const row = {
       id: 'p2',
       name: 'Case',
@@ -100,10 +100,11 @@ describe('buildProductDocument', () => {
       rating_sum: 0,
       created_at: '2026-01-01T00:00:00Z',
     };
-    expect(buildProductDocument(row, { path: [], ids: ['x'] }, null)).toMatchObject({
+    expect(buildProductDocument(row, { path: [], ids: ['x'] }, null, false)).toMatchObject({
       ratingAverage: 0,
       sellerName: null,
       categoryIds: ['x'],
+      inStock: false,
     });
   });
 });

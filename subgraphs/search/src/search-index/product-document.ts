@@ -1,7 +1,8 @@
 /**
  * The search document: one per product, denormalised from the catalogue's products,
- * categories and sellers. Built the same way from a Debezium change event (the indexer) and
- * from a database row (the reindex tool), so both produce identical documents.
+ * categories and sellers, and the cart service's stock. Built the same way from a Debezium
+ * change event (the indexer) and from a database row (the reindex tool), so both produce
+ * identical documents.
  */
 
 /** A product row as PostgreSQL and Debezium's JSON both name its columns (specs and images are not needed). */
@@ -66,7 +67,7 @@ export interface ProductDocument {
   /** Mean rating, 0 without reviews (so "best rated first" puts unrated products last). */
   ratingAverage: number;
   ratingCount: number;
-  /** There is no inventory service yet: every product counts as in stock until one feeds this. */
+  /** At least one unit on hand and not reserved (the cart service's inventory); false when never stocked. */
   inStock: boolean;
   /** ISO 8601. */
   createdAt: string;
@@ -104,11 +105,15 @@ export function suggestInputs(name: string, brand: string): string[] {
   return [...new Set(inputs.filter((input) => input !== ''))];
 }
 
-/** The document for a product, given its category lineage and its seller's name (null when unknown). */
+/**
+ * The document for a product, given its category lineage, its seller's name (null when
+ * unknown) and whether it is in stock.
+ */
 export function buildProductDocument(
   row: ProductRow,
   lineage: CategoryLineage,
   sellerName: string | null,
+  inStock: boolean,
 ): ProductDocument {
   return {
     id: row.id,
@@ -124,7 +129,7 @@ export function buildProductDocument(
     currencyCode: row.currency_code.trim(),
     ratingAverage: row.rating_count > 0 ? Math.round((row.rating_sum / row.rating_count) * 100) / 100 : 0,
     ratingCount: row.rating_count,
-    inStock: true,
+    inStock,
     createdAt: new Date(row.created_at).toISOString(),
     // Better-reviewed products come first among equally good completions.
     suggest: { input: suggestInputs(row.name, row.brand), weight: Math.min(row.rating_count, 1_000_000) + 1 },

@@ -18,6 +18,8 @@ export interface IndexNames {
   next: string;
   categories: string;
   sellers: string;
+  /** The cart service's stock per product: whether each product is in stock. */
+  stock: string;
   /** A fresh versioned index name. */
   versioned(now?: number): string;
   isVersioned(index: string): boolean;
@@ -30,6 +32,7 @@ export function indexNames(alias: string): IndexNames {
     next: `${alias}-next`,
     categories: `${alias}-categories`,
     sellers: `${alias}-sellers`,
+    stock: `${alias}-stock`,
     versioned: (now = Date.now()) => `${alias}-v${now}`,
     isVersioned: (index) => versionedName.test(index),
   };
@@ -90,9 +93,15 @@ export const PRODUCT_INDEX_MAPPINGS: estypes.MappingTypeMapping = {
 
 const SIDE_INDEX_SETTINGS: estypes.IndicesIndexSettings = { number_of_shards: 1, number_of_replicas: 0 };
 
-const SIDE_INDEX_MAPPINGS: Record<'categories' | 'sellers', estypes.MappingTypeMapping> = {
+/** The side indices: the rows product documents are built from besides the product's own. */
+export const SIDE_INDICES = ['categories', 'sellers', 'stock'] as const;
+
+const integer = { type: 'integer' } as const;
+
+const SIDE_INDEX_MAPPINGS: Record<(typeof SIDE_INDICES)[number], estypes.MappingTypeMapping> = {
   categories: { dynamic: 'strict', properties: { id: keyword, name: keyword, parent_id: keyword } },
   sellers: { dynamic: 'strict', properties: { id: keyword, name: keyword } },
+  stock: { dynamic: 'strict', properties: { product_id: keyword, on_hand: integer, reserved: integer } },
 };
 
 const alreadyExists = (error: unknown): boolean =>
@@ -113,9 +122,9 @@ export async function createProductIndex(
   });
 }
 
-/** Creates the category and seller side indices when missing. */
+/** Creates the category, seller and stock side indices when missing. */
 export async function ensureSideIndices(client: Client, names: IndexNames): Promise<void> {
-  for (const kind of ['categories', 'sellers'] as const) {
+  for (const kind of SIDE_INDICES) {
     if (await client.indices.exists({ index: names[kind] })) continue;
     try {
       await client.indices.create({

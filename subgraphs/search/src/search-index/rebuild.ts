@@ -16,6 +16,7 @@ import {
   versionedIndices,
   type IndexNames,
 } from './products-index.ts';
+import { isInStock, readStock, settleInStock, type WrittenProduct } from './stock.ts';
 
 /** Options of {@link rebuildIndex}. */
 export interface RebuildOptions {
@@ -58,6 +59,9 @@ const PRODUCT_COLUMNS =
  * Builds a fresh versioned index from the product database and swaps the alias to it in
  * one atomic alias update, so searches never see a missing or half-filled index; then
  * deletes the indices it replaced. A leftover index of an interrupted rebuild is removed first.
+ * Stock is not in the product database: each page reads the stock side index the indexer
+ * keeps from the cart service's changes (and checks it again after writing, as the indexer
+ * does, so a stock change propagated meanwhile is not lost).
  */
 export async function rebuildIndex(options: RebuildOptions): Promise<RebuildResult> {
   const { client, names, logger } = options;
@@ -99,22 +103,31 @@ export async function rebuildIndex(options: RebuildOptions): Promise<RebuildResu
       );
       const last = rows.at(-1);
       if (!last) break;
-      const operations: NonNullable<estypes.BulkRequest['operations']> = rows.flatMap((raw) => {
+      const stock = await readStock(
+        client,
+        names.stock,
+        rows.map((row) => row.id),
+      );
+      const written: WrittenProduct[] = rows.map((raw) => {
         const row: ProductRow = {
           ...raw,
           price_minor: Number(raw.price_minor),
           created_at: raw.created_at.toISOString(),
         };
-        return [
-          { index: { _index: index, _id: row.id, ...externalVersion(SNAPSHOT_VERSION) } },
-          buildProductDocument(
-            row,
-            categoryLineage(row.category_id, categoryById),
-            sellerById.get(row.seller_id) ?? null,
-          ),
-        ];
+        const document = buildProductDocument(
+          row,
+          categoryLineage(row.category_id, categoryById),
+          sellerById.get(row.seller_id) ?? null,
+          isInStock(stock.get(row.id)?.row),
+        );
+        return { index, version: SNAPSHOT_VERSION, document };
       });
+      const operations: NonNullable<estypes.BulkRequest['operations']> = written.flatMap((product) => [
+        { index: { _index: index, _id: product.document.id, ...externalVersion(SNAPSHOT_VERSION) } },
+        product.document,
+      ]);
       const outcome = await bulkWrite(client, operations);
+      await settleInStock(client, names.stock, written, { requireAlias: false, logger });
       products += outcome.written;
       stale += outcome.stale;
       after = last.id;
