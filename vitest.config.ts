@@ -22,14 +22,17 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{packages/*,infra,router,bench}/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts'],
+          include: [
+            '{packages/*,infra,router,bench,payment-provider}/src/**/*.test.ts',
+            'subgraphs/*/src/**/*.test.ts',
+          ],
         },
       },
       {
         extends: true,
         test: {
           name: 'integration',
-          include: ['{packages/*,infra,router}/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts'],
+          include: ['{packages/*,infra,router,payment-provider}/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts'],
           globalSetup: ['./infra/src/test-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,

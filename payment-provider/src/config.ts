@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '@emporium/config';
+
+/** The payment provider simulator's settings, read once at start-up. */
+export interface ProviderConfig {
+  port: number;
+  host: string;
+  publishableKey: string;
+  secretKey: string;
+  webhookSecret: string;
+  /** Where outcomes are POSTed: the payment subgraph's webhook route. */
+  webhookUrl: string;
+  outcomeDelayMs: number;
+  slowCardDelayMs: number;
+  logLevel: string;
+}
+
+export function readProviderConfig(source?: NodeJS.ProcessEnv): ProviderConfig {
+  const config = loadConfig(
+    (env) => ({
+      port: env.int('PAYMENT_PROVIDER_PORT', 4900, { min: 0, max: 65535 }),
+      host: env.string('SERVICE_HOST', '127.0.0.1'),
+      publishableKey: env.string('PAYMENT_PROVIDER_PUBLISHABLE_KEY', 'pk_test_emporium_local'),
+      secretKey: env.string('PAYMENT_PROVIDER_SECRET_KEY', 'sk_test_emporium_local'),
+      webhookSecret: env.string('PAYMENT_PROVIDER_WEBHOOK_SECRET', 'whsec_emporium_local'),
+      webhookUrl: env.url('PAYMENT_PROVIDER_WEBHOOK_URL', 'http://127.0.0.1:4006/webhooks/provider'),
+      outcomeDelayMs: env.int('PAYMENT_PROVIDER_OUTCOME_DELAY_MS', 200, { min: 0, max: 60_000 }),
+      slowCardDelayMs: env.int('PAYMENT_PROVIDER_SLOW_CARD_DELAY_MS', 3000, { min: 0, max: 600_000 }),
+      logLevel: env.logLevel(),
+    }),
+    source,
+  );
+  // A browser holds the publishable key: were it the secret one, any page could charge cards.
+  if (config.publishableKey === config.secretKey)
+    throw new ConfigError(['the publishable and secret keys must differ']);
+  return config;
+}

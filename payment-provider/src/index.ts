@@ -1,0 +1,21 @@
+/** Bootstrap only: config → server.listen → run until signalled. */
+import { runUntilSignalled } from '@emporium/graphql-server';
+import { createLogger } from '@emporium/logging';
+import { readProviderConfig } from './config.ts';
+import { createProviderServer } from './server.ts';
+
+const config = readProviderConfig();
+const logger = createLogger('payment-provider', { level: config.logLevel });
+const server = createProviderServer({
+  publishableKey: config.publishableKey,
+  secretKey: config.secretKey,
+  webhookSecret: config.webhookSecret,
+  webhookUrl: config.webhookUrl,
+  outcomeDelayMs: config.outcomeDelayMs,
+  slowCardDelayMs: config.slowCardDelayMs,
+  logger,
+});
+await server.listen(config.port, config.host);
+logger.info({ url: server.url, webhookUrl: config.webhookUrl }, 'payment provider simulator running');
+
+runUntilSignalled(logger, () => server.stop());

@@ -1,0 +1,190 @@
+/**
+ * The gateway's books, in memory (this simulates a third party; nothing here stands in for
+ * Emporium's own storage): single-use card tokens, payment intents settled asynchronously,
+ * and refunds. A card number lives only in its token and is dropped when the token is used.
+ */
+import { randomBytes } from 'node:crypto';
+import * as cards from './cards.ts';
+import { ApiError, isObject, rejectUnknown } from './http.ts';
+
+export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+export const unixNow = (): number => Math.floor(Date.now() / 1000);
+
+export interface PaymentIntent {
+  id: string;
+  status: 'processing' | 'succeeded' | 'failed';
+  amount: number;
+  currency: string;
+  metadata: Record<string, string>;
+  created: number;
+  failure_code: string | null;
+  failure_message: string | null;
+  refunded: boolean;
+}
+
+export interface Refund {
+  id: string;
+  status: 'succeeded';
+  payment_intent: string;
+  amount: number;
+}
+
+export interface CardToken {
+  id: string;
+  card: { brand: cards.CardBrand; last4: string };
+}
+
+interface StoredToken extends CardToken {
+  number: string | null;
+  usedBy: string | null;
+}
+
+export interface PaymentBookOptions {
+  outcomeDelayMs: number;
+  slowCardDelayMs: number;
+  /** Called once per intent when it settles; `notify` is false for the lost-webhook card. */
+  onSettled: (intent: PaymentIntent, notify: boolean) => void;
+}
+
+const invalid = (code: string, message: string): ApiError => new ApiError(400, code, message);
+const view = (intent: PaymentIntent): PaymentIntent => ({ ...intent, metadata: { ...intent.metadata } });
+
+function readMetadata(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  const message = 'metadata must be an object of at most 50 string values (keys up to 40, values up to 500 characters)';
+  if (!isObject(value)) throw invalid('invalid_metadata', message);
+  const entries = Object.entries(value);
+  const valid = entries.every(
+    ([key, item]) => key.length >= 1 && key.length <= 40 && typeof item === 'string' && item.length <= 500,
+  );
+  if (!valid || entries.length > 50) throw invalid('invalid_metadata', message);
+  return Object.fromEntries(entries) as Record<string, string>;
+}
+
+export class PaymentBook {
+  readonly #tokens = new Map<string, StoredToken>();
+  readonly #intents = new Map<string, PaymentIntent>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #options: PaymentBookOptions;
+
+  constructor(options: PaymentBookOptions) {
+    this.#options = options;
+  }
+
+  tokenize(body: Record<string, unknown>): CardToken {
+    rejectUnknown(body, ['card']);
+    const card = body['card'];
+    if (!isObject(card)) throw invalid('parameter_missing', 'card is required');
+    rejectUnknown(card, ['number', 'expMonth', 'expYear', 'cvc'], 'card.');
+    const number = cards.normaliseCardNumber(card['number']);
+    if (number === null) throw invalid('invalid_number', 'The card number is not a valid card number');
+    if (!cards.expiryValid(card['expMonth'], card['expYear'], new Date())) {
+      throw invalid('invalid_expiry', 'The expiry date is invalid or in the past');
+    }
+    if (!cards.cvcValid(card['cvc'])) throw invalid('invalid_cvc', 'The CVC must be 3 or 4 digits');
+    const token: StoredToken = {
+      id: newId('tok'),
+      card: { brand: cards.cardBrand(number), last4: number.slice(-4) },
+      number,
+      usedBy: null,
+    };
+    this.#tokens.set(token.id, token);
+    return { id: token.id, card: { ...token.card } };
+  }
+
+  createIntent(body: Record<string, unknown>): PaymentIntent {
+    rejectUnknown(body, ['amount', 'currency', 'payment_method', 'metadata']);
+    const { amount, currency } = body;
+    if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 1 || amount > 99_999_999) {
+      throw invalid('invalid_amount', 'amount must be an integer number of minor units from 1 to 99999999');
+    }
+    if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
+      throw invalid('invalid_currency', 'currency must be an ISO 4217 code such as USD');
+    }
+    const metadata = readMetadata(body['metadata']);
+    const { outcome, token } = this.#paymentSource(body['payment_method']);
+    const intent: PaymentIntent = {
+      id: newId('pi'),
+      status: 'processing',
+      amount,
+      currency,
+      metadata,
+      created: unixNow(),
+      failure_code: null,
+      failure_message: null,
+      refunded: false,
+    };
+    if (token !== undefined) {
+      token.usedBy = intent.id;
+      token.number = null;
+    }
+    this.#intents.set(intent.id, intent);
+    this.#settleLater(intent, outcome);
+    return view(intent);
+  }
+
+  intent(id: string): PaymentIntent {
+    const intent = this.#intents.get(id);
+    if (intent === undefined) throw new ApiError(404, 'resource_missing', `No such payment intent: ${id.slice(0, 64)}`);
+    return view(intent);
+  }
+
+  intentsForOrder(orderId: string): PaymentIntent[] {
+    return [...this.#intents.values()].filter((intent) => intent.metadata['orderId'] === orderId).map(view);
+  }
+
+  refund(body: Record<string, unknown>): Refund {
+    rejectUnknown(body, ['payment_intent']);
+    const id = body['payment_intent'];
+    if (typeof id !== 'string' || id === '') throw invalid('parameter_missing', 'payment_intent is required');
+    const intent = this.#intents.get(id);
+    if (intent === undefined) throw new ApiError(404, 'resource_missing', `No such payment intent: ${id.slice(0, 64)}`);
+    if (intent.refunded) throw invalid('charge_already_refunded', 'This payment has already been refunded');
+    if (intent.status !== 'succeeded') {
+      throw invalid('charge_not_refundable', `A ${intent.status} payment cannot be refunded`);
+    }
+    intent.refunded = true;
+    return { id: newId('re'), status: 'succeeded', payment_intent: intent.id, amount: intent.amount };
+  }
+
+  stop(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** Validates the payment method fully before a token is spent, so a refused request leaves it usable. */
+  #paymentSource(method: unknown): { outcome: cards.Outcome; token?: StoredToken } {
+    if (!isObject(method)) throw invalid('parameter_missing', 'payment_method is required');
+    if (method['type'] === 'card') {
+      rejectUnknown(method, ['type', 'token'], 'payment_method.');
+      const id = method['token'];
+      const token = typeof id === 'string' ? this.#tokens.get(id) : undefined;
+      if (token === undefined) throw invalid('invalid_token', 'No such token');
+      if (token.usedBy !== null || token.number === null) {
+        throw invalid('token_already_used', 'This token has already been used; tokenize the card again');
+      }
+      return { outcome: cards.cardOutcome(token.number), token };
+    }
+    if (method['type'] === 'upi') {
+      rejectUnknown(method, ['type', 'vpa'], 'payment_method.');
+      const vpa = method['vpa'];
+      if (typeof vpa !== 'string' || vpa.length > 255 || !cards.VPA_PATTERN.test(vpa)) {
+        throw invalid('invalid_vpa', 'The UPI address (VPA) is not valid');
+      }
+      return { outcome: cards.upiOutcome(vpa) };
+    }
+    throw invalid('invalid_payment_method', 'payment_method.type must be "card" or "upi"');
+  }
+
+  #settleLater(intent: PaymentIntent, outcome: cards.Outcome): void {
+    const delay = outcome.slow ? this.#options.slowCardDelayMs : this.#options.outcomeDelayMs;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      intent.status = outcome.status;
+      intent.failure_code = outcome.failureCode;
+      intent.failure_message = outcome.failureMessage;
+      this.#options.onSettled(view(intent), !outcome.webhookLost);
+    }, delay);
+    this.#timers.add(timer);
+  }
+}
