@@ -1,0 +1,4 @@
+import { Migration20261205000000 } from './Migration20261205000000.ts';
+
+/** Every migration of this subgraph, oldest first. */
+export const migrations = [Migration20261205000000];
