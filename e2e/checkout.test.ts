@@ -223,6 +223,21 @@ describe('orders', () => {
     expect((await stockOf(product.id)).available).toBe(0);
     const expired = await orderReaches(token, id, 'EXPIRED', 60_000);
     expect(expired.statusHistory.at(-1)).toMatchObject({ status: 'EXPIRED', reason: 'Reservation expired' });
+    // An expired order is never charged.
+    const late = await run<{ payOrder: { payment: unknown; userErrors: UserError[] } }>(
+      'PayOrder',
+      {
+        input: {
+          orderId: id,
+          idempotencyKey: randomUUID(),
+          paymentType: 'UPI',
+          paymentMode: 'ONLINE',
+          upiVpa: 'success@upi',
+        },
+      },
+      { token },
+    );
+    expect(late.data?.payOrder.userErrors.map((error) => error.code)).toEqual(['ORDER_NOT_PAYABLE']);
     await eventually(async () => ((await stockOf(product.id)).available === 1 ? true : undefined), {
       what: 'stock released',
     });

@@ -31,10 +31,16 @@ declare module 'vitest' {
 const E2E_PRODUCTS = 2000;
 
 /**
- * Short reservations, so the tests see them expire; everything else keeps its defaults.
- * Long enough for any test to pay for the order it just placed.
+ * Short reservations, so the tests see them expire (long enough for any test to pay for the
+ * order it just placed), and quick reconciliation; everything else keeps its defaults.
  */
-export const E2E_ENV = { ORDER_RESERVATION_TTL_SECONDS: '45', ORDER_EXPIRY_SWEEP_SECONDS: '1' };
+export const E2E_ENV = {
+  ORDER_RESERVATION_TTL_SECONDS: '45',
+  ORDER_EXPIRY_SWEEP_SECONDS: '1',
+  // A lost webhook is noticed within seconds instead of the production default.
+  PAYMENT_RECONCILE_AFTER_SECONDS: '2',
+  PAYMENT_RECONCILE_INTERVAL_SECONDS: '1',
+};
 
 function controlServer(running: RunningServices): Server {
   return createServer((req, res) => {

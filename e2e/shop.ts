@@ -1,8 +1,9 @@
 /**
  * What the cart and order e2e tests do again and again, through the router as a client
  * would: sign in, put a product of the test's own on sale with stock, fill a cart, check
- * out and watch the order move. Payment outcomes are published as the payment service will
- * publish them (its events on Kafka), until that service exists.
+ * out and watch the order move. Some tests publish payment outcomes directly as payment
+ * events on Kafka, exactly as the payment service's outbox does, to drive the order saga
+ * without a provider in the loop; e2e/payments.test.ts pays through the real flow.
  */
 import { randomUUID } from 'node:crypto';
 import { DEMO_ADMIN } from '@emporium/seed';
@@ -44,8 +45,7 @@ export interface OrderView {
   statusHistory: { status: string; at: string; reason: string | null }[];
 }
 
-/** OrderStatus without `payment`, which the payment subgraph will own. */
-export const ORDER_STATUS = contractOperation('OrderStatus', ['payment']);
+export const ORDER_STATUS = contractOperation('OrderStatus');
 
 export async function signIn(account: { email: string; password: string }): Promise<string> {
   const result = await run<{ login: { token: string | null } }>('Login', {

@@ -7,14 +7,15 @@ import { spawn } from 'node:child_process';
 import { repoRoot } from './config.ts';
 
 /**
- * In order: accounts, the catalogue, its stock, then the order database (migrated only, so
- * its outbox exists before the CDC connectors are registered).
+ * In order: accounts, the catalogue, its stock, then the order and payment databases
+ * (migrated only, so their outboxes exist before the CDC connectors are registered).
  */
 const SEED_ENTRIES = [
   'subgraphs/identity/src/seed/seed.ts',
   'subgraphs/product/src/seed/seed.ts',
   'subgraphs/cart/src/seed/seed.ts',
   'subgraphs/order/src/seed/seed.ts',
+  'subgraphs/payment/src/seed/seed.ts',
 ] as const;
 
 /** Options of {@link seed}; `force` replaces a catalogue that is already there. */

@@ -33,6 +33,7 @@ export const SUBGRAPHS: readonly ServiceSpec[] = [
   subgraph('search', 4003),
   subgraph('cart', 4004),
   subgraph('order', 4005),
+  subgraph('payment', 4006),
 ];
 
 /** The search indexer: no API, but GET /health for the supervisor. */
@@ -48,7 +49,24 @@ export const WORKERS: readonly ServiceSpec[] = [
   SEARCH_INDEXER,
   { name: 'cart-worker', entry: 'subgraphs/cart/src/worker.ts', port: 4104, env: { CART_WORKER_PORT: '4104' } },
   { name: 'order-worker', entry: 'subgraphs/order/src/worker.ts', port: 4105, env: { ORDER_WORKER_PORT: '4105' } },
+  {
+    name: 'payment-worker',
+    entry: 'subgraphs/payment/src/worker.ts',
+    port: 4106,
+    env: { PAYMENT_WORKER_PORT: '4106' },
+  },
 ];
+
+/**
+ * The third-party card gateway's stand-in (the only simulated part of the platform): the
+ * payment subgraph calls it, browsers tokenize cards at it, and it sends signed webhooks back.
+ */
+export const PAYMENT_PROVIDER: ServiceSpec = {
+  name: 'payment-provider',
+  entry: 'payment-provider/src/index.ts',
+  port: 4900,
+  env: { PAYMENT_PROVIDER_PORT: '4900' },
+};
 
 export const ROUTER: ServiceSpec = {
   name: 'router',
@@ -58,10 +76,13 @@ export const ROUTER: ServiceSpec = {
 };
 
 /** Start order: subgraphs first, so the router finds them ready. */
-export const SERVICES: readonly ServiceSpec[] = [...SUBGRAPHS, ...WORKERS, ROUTER];
+export const SERVICES: readonly ServiceSpec[] = [PAYMENT_PROVIDER, ...SUBGRAPHS, ...WORKERS, ROUTER];
 
 /** How services start: every subgraph in parallel, then the router, which needs them. */
-export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [[...SUBGRAPHS, ...WORKERS], [ROUTER]];
+export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [
+  [PAYMENT_PROVIDER, ...SUBGRAPHS, ...WORKERS],
+  [ROUTER],
+];
 
 export const serviceUrl = (service: ServiceSpec, path = ''): string => `http://${LOCAL_HOST}:${service.port}${path}`;
 
