@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
 import { startPlatform, type BenchPlatform } from './platform.ts';
 import { checkoutScenario } from './scenarios/checkout.ts';
+import { paymentScenario } from './scenarios/payment.ts';
 import { productDetails } from './scenarios/product-details.ts';
 import { searchScenario } from './scenarios/search.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
@@ -23,6 +24,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'product-details': withPlatform(productDetails),
   search: withPlatform(searchScenario),
   checkout: withPlatform(checkoutScenario),
+  payment: withPlatform(paymentScenario),
 };
 
 async function main(requested: readonly string[]): Promise<void> {

@@ -49,6 +49,11 @@ export interface WebhookAttempt {
   /** Null when no response came (refused, reset, timed out). */
   statusCode: number | null;
   error: string | null;
+  /** The payment intent the event is about. */
+  objectId: string | null;
+  /** When the attempt was sent. */
+  sentAt: string;
+  /** When it ended (answered, failed or timed out). */
   at: string;
 }
 
@@ -59,6 +64,13 @@ export interface WebhookEvent {
   created: number;
   data: { object: unknown };
 }
+
+const objectIdOf = (event: WebhookEvent): string | null => {
+  const object = event.data.object;
+  return typeof object === 'object' && object !== null && 'id' in object && typeof object.id === 'string'
+    ? object.id
+    : null;
+};
 
 interface Delivery {
   event: WebhookEvent;
@@ -122,6 +134,7 @@ export class WebhookDispatcher {
     const { url, secret, logger, retryDelaysMs = DEFAULT_RETRY_DELAYS_MS, maxAttempts = 10 } = this.#options;
     let statusCode: number | null = null;
     let error: string | null = null;
+    const sentAt = new Date().toISOString();
     try {
       const response = await fetch(url, {
         method: 'POST',
@@ -147,6 +160,8 @@ export class WebhookDispatcher {
       attempt,
       statusCode,
       error,
+      objectId: objectIdOf(event),
+      sentAt,
       at: new Date().toISOString(),
     });
     if (statusCode !== null && statusCode >= 200 && statusCode < 300) return;

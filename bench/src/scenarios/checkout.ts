@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEMO_ADMIN } from '@emporium/seed';
-import { ROUTER, serviceUrl } from '../../../infra/src/services.ts';
-import { runLoad, routerGraphQL } from '../load.ts';
+import { runLoad } from '../load.ts';
+import { graphql, productOnSale, registerShoppers, signInAdmin, sleep } from '../shop.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
 
@@ -26,73 +25,10 @@ interface OrdersPage {
   };
 }
 
-const graphql = <T>(query: string, variables: object, token?: string): Promise<T> =>
-  routerGraphQL<T>(serviceUrl(ROUTER, '/graphql'), query, variables, token);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function hotProduct(admin: string): Promise<string> {
-  const { products } = await graphql<{
-    products: { edges: { node: { category: { id: string }; seller: { id: string } } }[] };
-  }>('{ products(first: 1) { edges { node { category { id } seller { id } } } } }', {});
-  const first = products.edges[0]?.node;
-  if (!first) throw new Error('the catalogue is empty');
-  const { createProduct } = await graphql<{ createProduct: { product: { id: string } } }>(
-    `
-      mutation ($input: CreateProductInput!) {
-        createProduct(input: $input) {
-          product {
-            id
-          }
-        }
-      }
-    `,
-    {
-      input: {
-        name: `Flash Sale Phone ${randomUUID().slice(0, 6)}`,
-        description: 'The benchmark’s hot product.',
-        brand: 'Emporium',
-        price: { amount: '699.00', currencyCode: 'USD' },
-        categoryId: first.category.id,
-        sellerId: first.seller.id,
-      },
-    },
-    admin,
-  );
-  const id = createProduct.product.id;
-  // The cart service learns of new products through CDC: wait until it accepts stock.
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const { setStock } = await graphql<{ setStock: { userErrors: UserError[] } }>(
-      'mutation ($input: SetStockInput!) { setStock(input: $input) { userErrors { code } } }',
-      { input: { productId: id, quantity: STOCK } },
-      admin,
-    );
-    if (setStock.userErrors.length === 0) return id;
-    await sleep(200);
-  }
-  throw new Error('the cart service never learned of the hot product');
-}
-
 export async function checkoutScenario(): Promise<BenchSection> {
-  const { login } = await graphql<{ login: { token: string } }>(
-    'mutation ($input: LoginInput!) { login(input: $input) { token } }',
-    { input: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password } },
-  );
-  const productId = await hotProduct(login.token);
-  const shoppers: string[] = [];
-  for (let i = 0; i < SHOPPERS; i += 1) {
-    const { register } = await graphql<{ register: { token: string } }>(
-      'mutation ($input: RegisterInput!) { register(input: $input) { token } }',
-      {
-        input: {
-          email: `flash.${randomUUID()}@example.com`,
-          password: 'correct horse battery staple',
-          displayName: 'Bench',
-        },
-      },
-    );
-    shoppers.push(register.token);
-  }
+  const admin = await signInAdmin();
+  const productId = await productOnSale(admin, 'Flash Sale Phone', '699.00', STOCK);
+  const shoppers = await registerShoppers(SHOPPERS, 'flash');
 
   const outcomes = new Map<string, number>();
   const latencies: number[] = [];
@@ -151,11 +87,7 @@ export async function checkoutScenario(): Promise<BenchSection> {
   }
   const { product } = await graphql<{
     product: { inventory: { available: number; onHand: number; reserved: number } };
-  }>(
-    'query ($id: ID!) { product(id: $id) { inventory { available onHand reserved } } }',
-    { id: productId },
-    login.token,
-  );
+  }>('query ($id: ID!) { product(id: $id) { inventory { available onHand reserved } } }', { id: productId }, admin);
   // A shopper's cart can hold more than one unit (an order placed before the previous one
   // emptied the cart), so compare units, not orders.
   const holding = units.get('AWAITING_PAYMENT') ?? 0;

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { PAYMENT_PROVIDER, serviceUrl } from '../../../infra/src/services.ts';
+import { runLoad } from '../load.ts';
+import type { BenchSection } from '../report.ts';
+import { graphql, productOnSale, registerShoppers, signInAdmin, sleep } from '../shop.ts';
+import { median, percentile } from '../stats.ts';
+
+/**
+ * From the provider's webhook to the order's PAID status: shoppers check out and pay with
+ * the success test card through the router; the provider simulator decides and sends its
+ * signed webhook; the payment service records the outcome and publishes it through its
+ * outbox, Debezium and Kafka; the order worker moves the order to PAID. The interval is
+ * measured between the webhook's send time (the provider's delivery log) and the PAID
+ * entry of the order's history, both stamped on this machine's clock.
+ */
+const SHOPPERS = 8;
+const ORDERS = 200;
+const PROVIDER = serviceUrl(PAYMENT_PROVIDER);
+const SECRET_KEY = 'sk_test_emporium_local';
+
+interface OrderView {
+  status: string;
+  statusHistory: { status: string; at: string }[];
+}
+
+const orderQuery = 'query ($id: ID!) { order(id: $id) { status statusHistory { status at } } }';
+
+async function waitForStatus(token: string, id: string, wanted: string): Promise<OrderView> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    const { order } = await graphql<{ order: OrderView | null }>(orderQuery, { id }, token);
+    if (order?.status === wanted) return order;
+    await sleep(50);
+  }
+  throw new Error(`order ${id} never reached ${wanted}`);
+}
+
+async function providerGet<T>(path: string): Promise<T> {
+  const response = await fetch(`${PROVIDER}${path}`, { headers: { authorization: `Bearer ${SECRET_KEY}` } });
+  return (await response.json()) as T;
+}
+
+export async function paymentScenario(): Promise<BenchSection> {
+  const admin = await signInAdmin();
+  const productId = await productOnSale(admin, 'Bench Camera', '249.00', 1_000_000);
+  const shoppers = await registerShoppers(SHOPPERS, 'payer');
+  const { paymentConfig } = await graphql<{ paymentConfig: { publishableKey: string; tokenizationUrl: string } }>(
+    '{ paymentConfig { publishableKey tokenizationUrl } }',
+    {},
+  );
+
+  const paid: { token: string; orderId: string }[] = [];
+  const payLatencies: number[] = [];
+  const result = await runLoad({
+    concurrency: SHOPPERS,
+    requests: ORDERS,
+    send: async (index) => {
+      const token = shoppers[index % SHOPPERS] ?? '';
+      await graphql(
+        'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
+        {
+          input: { productId, quantity: 1 },
+        },
+        token,
+      );
+      const { checkout } = await graphql<{ checkout: { order: { id: string } | null } }>(
+        'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } } }',
+        { input: { idempotencyKey: randomUUID() } },
+        token,
+      );
+      const orderId = checkout.order?.id;
+      if (!orderId) throw new Error('checkout placed no order');
+      await waitForStatus(token, orderId, 'AWAITING_PAYMENT');
+      const tokenized = await fetch(paymentConfig.tokenizationUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${paymentConfig.publishableKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }),
+      });
+      const card = (await tokenized.json()) as { id: string };
+      const begin = performance.now();
+      const { payOrder } = await graphql<{ payOrder: { userErrors: { code: string }[] } }>(
+        'mutation ($input: PayOrderInput!) { payOrder(input: $input) { userErrors { code } } }',
+        {
+          input: {
+            orderId,
+            idempotencyKey: randomUUID(),
+            paymentType: 'CARD',
+            paymentMode: 'ONLINE',
+            paymentMethodToken: card.id,
+          },
+        },
+        token,
+      );
+      payLatencies.push(performance.now() - begin);
+      if (payOrder.userErrors.length > 0) throw new Error(`payOrder: ${payOrder.userErrors[0]?.code ?? ''}`);
+      paid.push({ token, orderId });
+    },
+  });
+
+  const { data: attempts } = await providerGet<{
+    data: { objectId: string | null; statusCode: number | null; sentAt: string }[];
+  }>('/_control/webhooks');
+  const delivered = new Map<string, number>();
+  for (const attempt of attempts) {
+    if (attempt.objectId && attempt.statusCode === 200 && !delivered.has(attempt.objectId)) {
+      delivered.set(attempt.objectId, Date.parse(attempt.sentAt));
+    }
+  }
+  const webhookToPaid: number[] = [];
+  for (const { token, orderId } of paid) {
+    const order = await waitForStatus(token, orderId, 'PAID');
+    const paidAt = Date.parse(order.statusHistory.find((change) => change.status === 'PAID')?.at ?? '');
+    const { data: intents } = await providerGet<{ data: { id: string }[] }>(`/v1/payment_intents?order_id=${orderId}`);
+    const sentAt = delivered.get(intents[0]?.id ?? '');
+    if (sentAt !== undefined && Number.isFinite(paidAt)) webhookToPaid.push(paidAt - sentAt);
+  }
+  const ms = (values: number[], q: number) => `${(q === 50 ? median(values) : percentile(values, q)).toFixed(0)} ms`;
+  return {
+    id: 'payment',
+    title: 'Payment: from the provider’s webhook to PAID',
+    body: `
+${SHOPPERS} shoppers check out and pay ${ORDERS} orders with the success test card through the
+router (tokenized at the provider simulator first). The provider decides about 200 ms later
+and sends its signed webhook; the interval below runs from the webhook's send time to the
+PAID entry in the order's history: signature check and outcome in the payment database,
+outbox → Debezium → Kafka → order worker → PAID.
+
+| measure | p50 | p99 | samples |
+| --- | --- | --- | --- |
+| webhook sent → order PAID | ${ms(webhookToPaid, 50)} | ${ms(webhookToPaid, 99)} | ${webhookToPaid.length} |
+| payOrder through the router | ${ms(payLatencies, 50)} | ${ms(payLatencies, 99)} | ${payLatencies.length} |
+
+Failed purchases: ${result.errors}${result.firstError ? ` (${result.firstError})` : ''}.
+`,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * What the commerce scenarios do before they measure: sign in, register shoppers, and put a
+ * product of their own on sale with stock, through the router as a client would.
+ */
+import { randomUUID } from 'node:crypto';
+import { DEMO_ADMIN } from '@emporium/seed';
+import { ROUTER, serviceUrl } from '../../infra/src/services.ts';
+import { routerGraphQL } from './load.ts';
+
+export const graphql = <T>(query: string, variables: object, token?: string): Promise<T> =>
+  routerGraphQL<T>(serviceUrl(ROUTER, '/graphql'), query, variables, token);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function signInAdmin(): Promise<string> {
+  const { login } = await graphql<{ login: { token: string } }>(
+    'mutation ($input: LoginInput!) { login(input: $input) { token } }',
+    { input: { email: DEMO_ADMIN.email, password: DEMO_ADMIN.password } },
+  );
+  return login.token;
+}
+
+/** `count` new shopper accounts, one after the other (password hashing is deliberately slow). */
+export async function registerShoppers(count: number, label: string): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const { register } = await graphql<{ register: { token: string } }>(
+      'mutation ($input: RegisterInput!) { register(input: $input) { token } }',
+      {
+        input: {
+          email: `${label}.${randomUUID()}@example.com`,
+          password: 'correct horse battery staple',
+          displayName: 'Bench',
+        },
+      },
+    );
+    tokens.push(register.token);
+  }
+  return tokens;
+}
+
+/** Creates a product priced `amount` USD and gives it `stock` units once the cart service has learned of it. */
+export async function productOnSale(admin: string, name: string, amount: string, stock: number): Promise<string> {
+  const { products } = await graphql<{
+    products: { edges: { node: { category: { id: string }; seller: { id: string } } }[] };
+  }>('{ products(first: 1) { edges { node { category { id } seller { id } } } } }', {});
+  const first = products.edges[0]?.node;
+  if (!first) throw new Error('the catalogue is empty');
+  const { createProduct } = await graphql<{ createProduct: { product: { id: string } } }>(
+    'mutation ($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
+    {
+      input: {
+        name: `${name} ${randomUUID().slice(0, 6)}`,
+        description: 'A benchmark product.',
+        brand: 'Emporium',
+        price: { amount, currencyCode: 'USD' },
+        categoryId: first.category.id,
+        sellerId: first.seller.id,
+      },
+    },
+    admin,
+  );
+  const id = createProduct.product.id;
+  // The cart service learns of new products through CDC: wait until it accepts stock.
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { setStock } = await graphql<{ setStock: { userErrors: { code: string }[] } }>(
+      'mutation ($input: SetStockInput!) { setStock(input: $input) { userErrors { code } } }',
+      { input: { productId: id, quantity: stock } },
+      admin,
+    );
+    if (setStock.userErrors.length === 0) return id;
+    await sleep(200);
+  }
+  throw new Error('the cart service never learned of the product');
+}
