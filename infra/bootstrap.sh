@@ -37,6 +37,13 @@ if [ -n "$missing" ]; then
   fi
 fi
 
+# --- Node trusts only its bundled CAs. Where egress passes through the machine's own CA
+# (a proxy), that CA is in the system bundle: let npm and Node trust the bundle too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+  NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+  export NODE_EXTRA_CA_CERTS
+fi
+
 # --- Node LTS from the npm registry's binary package, cached per version.
 case "$(uname -m)" in
   x86_64) arch=x64 ;;

@@ -6,8 +6,8 @@ import { graphql, productOnSale, registerShoppers, signInAdmin, sleep } from '..
 import { median, percentile } from '../stats.ts';
 
 /**
- * From the provider's webhook to the order's PAID status: shoppers check out and pay with
- * the success test card through the router; the provider simulator decides and sends its
+ * From the provider's webhook to the order's PAID status: shoppers check out, then pay at a
+ * fixed rate with the success test card through the router; the provider simulator decides and sends its
  * signed webhook; the payment service records the outcome and publishes it through its
  * outbox, Debezium and Kafka; the order worker moves the order to PAID. The interval is
  * measured between the webhook's send time (the provider's delivery log) and the PAID
@@ -15,6 +15,8 @@ import { median, percentile } from '../stats.ts';
  */
 const SHOPPERS = 8;
 const ORDERS = 200;
+/** Payments per second, sent on a fixed schedule whatever the answers' latency. */
+const RATE = 10;
 const PROVIDER = serviceUrl(PAYMENT_PROVIDER);
 const SECRET_KEY = 'sk_test_emporium_local';
 
@@ -48,18 +50,16 @@ export async function paymentScenario(): Promise<BenchSection> {
     {},
   );
 
-  const paid: { token: string; orderId: string }[] = [];
-  const payLatencies: number[] = [];
-  const result = await runLoad({
+  // Untimed: orders awaiting payment, placed by shoppers in a closed loop.
+  const awaiting: { token: string; orderId: string }[] = [];
+  const prepared = await runLoad({
     concurrency: SHOPPERS,
     requests: ORDERS,
     send: async (index) => {
       const token = shoppers[index % SHOPPERS] ?? '';
       await graphql(
         'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
-        {
-          input: { productId, quantity: 1 },
-        },
+        { input: { productId, quantity: 1 } },
         token,
       );
       const { checkout } = await graphql<{ checkout: { order: { id: string } | null } }>(
@@ -70,31 +70,47 @@ export async function paymentScenario(): Promise<BenchSection> {
       const orderId = checkout.order?.id;
       if (!orderId) throw new Error('checkout placed no order');
       await waitForStatus(token, orderId, 'AWAITING_PAYMENT');
-      const tokenized = await fetch(paymentConfig.tokenizationUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${paymentConfig.publishableKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }),
-      });
-      const card = (await tokenized.json()) as { id: string };
-      const begin = performance.now();
-      const { payOrder } = await graphql<{ payOrder: { userErrors: { code: string }[] } }>(
-        'mutation ($input: PayOrderInput!) { payOrder(input: $input) { userErrors { code } } }',
-        {
-          input: {
-            orderId,
-            idempotencyKey: randomUUID(),
-            paymentType: 'CARD',
-            paymentMode: 'ONLINE',
-            paymentMethodToken: card.id,
-          },
-        },
-        token,
-      );
-      payLatencies.push(performance.now() - begin);
-      if (payOrder.userErrors.length > 0) throw new Error(`payOrder: ${payOrder.userErrors[0]?.code ?? ''}`);
-      paid.push({ token, orderId });
+      awaiting.push({ token, orderId });
     },
   });
+
+  // Timed: payments at a fixed rate (open loop), each tokenized first as a browser would.
+  const paid: { token: string; orderId: string }[] = [];
+  const payLatencies: number[] = [];
+  const failures: string[] = [];
+  const pay = async ({ token, orderId }: { token: string; orderId: string }): Promise<void> => {
+    const tokenized = await fetch(paymentConfig.tokenizationUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${paymentConfig.publishableKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }),
+    });
+    const card = (await tokenized.json()) as { id: string };
+    const begin = performance.now();
+    const { payOrder } = await graphql<{ payOrder: { userErrors: { code: string }[] } }>(
+      'mutation ($input: PayOrderInput!) { payOrder(input: $input) { userErrors { code } } }',
+      {
+        input: {
+          orderId,
+          idempotencyKey: randomUUID(),
+          paymentType: 'CARD',
+          paymentMode: 'ONLINE',
+          paymentMethodToken: card.id,
+        },
+      },
+      token,
+    );
+    payLatencies.push(performance.now() - begin);
+    if (payOrder.userErrors.length > 0) failures.push(payOrder.userErrors[0]?.code ?? '');
+    else paid.push({ token, orderId });
+  };
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  for (const [i, order] of awaiting.entries()) {
+    const due = start + (i * 1000) / RATE;
+    await sleep(Math.max(0, due - performance.now()));
+    inFlight.push(pay(order).catch((error: unknown) => void failures.push(String(error))));
+  }
+  await Promise.all(inFlight);
 
   const { data: attempts } = await providerGet<{
     data: { objectId: string | null; statusCode: number | null; sentAt: string }[];
@@ -118,8 +134,9 @@ export async function paymentScenario(): Promise<BenchSection> {
     id: 'payment',
     title: 'Payment: from the provider’s webhook to PAID',
     body: `
-${SHOPPERS} shoppers check out and pay ${ORDERS} orders with the success test card through the
-router (tokenized at the provider simulator first). The provider decides about 200 ms later
+${SHOPPERS} shoppers first place ${ORDERS} orders (untimed); then the orders are paid with the
+success test card through the router at a fixed ${RATE} payments/s (each card tokenized at the
+provider simulator first). The provider decides about 200 ms later
 and sends its signed webhook; the interval below runs from the webhook's send time to the
 PAID entry in the order's history: signature check and outcome in the payment database,
 outbox → Debezium → Kafka → order worker → PAID.
@@ -129,7 +146,7 @@ outbox → Debezium → Kafka → order worker → PAID.
 | webhook sent → order PAID | ${ms(webhookToPaid, 50)} | ${ms(webhookToPaid, 99)} | ${webhookToPaid.length} |
 | payOrder through the router | ${ms(payLatencies, 50)} | ${ms(payLatencies, 99)} | ${payLatencies.length} |
 
-Failed purchases: ${result.errors}${result.firstError ? ` (${result.firstError})` : ''}.
+Orders that could not be placed: ${prepared.errors}${prepared.firstError ? ` (${prepared.firstError})` : ''}; payments refused: ${failures.length}${failures[0] ? ` (${failures[0]})` : ''}.
 `,
   };
 }
