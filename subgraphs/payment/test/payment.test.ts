@@ -14,6 +14,7 @@ import {
   contextFor,
   createTestDatabase,
   intentAt,
+  orderPlaced,
   orderStatusChanged,
   placeOrder,
   providerClient,
@@ -294,6 +295,22 @@ describe('payOrder', () => {
       expect(await types(orderId)).toEqual([]);
     },
   );
+
+  it('answers ORDER_NOT_PAYABLE once the reservation has lapsed, before the order service says EXPIRED', async () => {
+    const caller = shopper();
+    const orderId = randomUUID();
+    const placed = orderPlaced(orderId, caller.userId, 2198);
+    if (placed.type !== 'OrderPlaced') throw new Error('expected OrderPlaced');
+    await handle({
+      ...placed,
+      payload: { ...placed.payload, reservationExpiresAt: new Date(Date.now() - 1000).toISOString() },
+    });
+    await handle(orderStatusChanged(orderId, caller.userId, 1, 'PENDING'));
+    await handle(orderStatusChanged(orderId, caller.userId, 2, 'AWAITING_PAYMENT', 'PENDING'));
+    const payload = await pay(caller, { orderId, paymentMethodToken: await tokenize(provider.url, CARD_OK) });
+    expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'ORDER_NOT_PAYABLE' })]);
+    expect(await types(orderId)).toEqual([]);
+  });
 
   it('answers ORDER_NOT_PAYABLE while a payment of the order is under way', async () => {
     const { caller, orderId } = await processingPayment();

@@ -22,11 +22,12 @@ export function createPayableOrdersHandler(deps: { orm: MikroORM; provider: Prov
     const applied = await em.transactional(async (tx) => {
       if (!(await claimEvent(tx, PAYABLE_ORDERS_CONSUMER, event.id))) return false;
       if (event.type === 'OrderPlaced') {
-        const { orderId, userId, total } = event.payload;
+        const { orderId, userId, total, reservationExpiresAt } = event.payload;
         await tx.execute(
-          `insert into payable_orders (order_id, user_id, total_minor, currency_code, status, status_sequence)
-           values (?, ?, ?, ?, 'PENDING', 0) on conflict (order_id) do nothing`,
-          [orderId, userId, total.amountMinor, total.currencyCode],
+          `insert into payable_orders
+             (order_id, user_id, total_minor, currency_code, status, status_sequence, reservation_expires_at)
+           values (?, ?, ?, ?, 'PENDING', 0, ?) on conflict (order_id) do nothing`,
+          [orderId, userId, total.amountMinor, total.currencyCode, new Date(reservationExpiresAt)],
         );
         return true;
       }

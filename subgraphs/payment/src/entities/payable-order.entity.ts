@@ -17,6 +17,8 @@ export const PayableOrderSchema = defineEntity({
     status: p.string().$type<OrderStatus>(),
     /** The sequence of the latest OrderStatusChanged applied (0 before the first). */
     statusSequence: p.integer(),
+    /** When the order's stock reservation lapses; null for orders placed before it was kept. */
+    reservationExpiresAt: p.datetime().nullable(),
   },
 });
 

@@ -1,4 +1,5 @@
 import { Migration20261205000000 } from './Migration20261205000000.ts';
+import { Migration20261205100000 } from './Migration20261205100000.ts';
 
 /** Every migration of this subgraph, oldest first. */
-export const migrations = [Migration20261205000000];
+export const migrations = [Migration20261205000000, Migration20261205100000];

@@ -1,5 +1,6 @@
 import { appendToOutbox, type EntityManager } from '@emporium/db';
 import type { Logger } from '@emporium/logging';
+import { isUuid } from '@emporium/graphql-server';
 import type { PaymentStatus } from '../entities/payment.entity.ts';
 import type { ProviderIntent } from './provider-client.ts';
 
@@ -16,8 +17,6 @@ interface LockedPayment {
 /** What applying an intent changed. */
 export type OutcomeResult = 'submitted' | 'succeeded' | 'failed' | 'unchanged' | 'unknown_payment';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The payment an intent belongs to: by its intent id, or, when the intent id is not
  * recorded yet (the webhook beat payOrder's own bookkeeping, or the call timed out on our
@@ -29,7 +28,7 @@ async function findPaymentId(em: EntityManager, intent: ProviderIntent): Promise
   ]);
   if (byIntent) return byIntent.id;
   const paymentId = intent.metadata?.['paymentId'];
-  if (typeof paymentId !== 'string' || !UUID.test(paymentId)) return null;
+  if (typeof paymentId !== 'string' || !isUuid(paymentId)) return null;
   const [byMetadata] = await em.execute<{ id: string }[]>(
     'select id from payments where id = ? and provider_intent_id is null',
     [paymentId.toLowerCase()],

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Caller } from '@emporium/auth';
 import type { EntityManager } from '@emporium/db';
 import type { OrderStatus } from '@emporium/events';
-import { badUserInput, requireCaller, userError, type UserError } from '@emporium/graphql-server';
+import { badUserInput, isUuid, requireCaller, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { PaymentContext } from '../context.ts';
 import type { PayableOrder } from '../entities/payable-order.entity.ts';
@@ -44,7 +44,6 @@ export interface PaymentServiceOptions {
 
 /** 1 to 128 characters, none of them control or unassigned characters. */
 const IDEMPOTENCY_KEY = /^\P{C}{1,128}$/u;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_METHOD_LENGTH = 255;
 /** Provider refusals the shopper can fix with another card, token or VPA. */
 const METHOD_INVALID_CODES = new Set(['invalid_token', 'token_already_used', 'invalid_vpa']);
@@ -89,9 +88,11 @@ export class PaymentService {
       order: null,
       userErrors: [userError('ORDER_NOT_FOUND', 'You have no order with this id', ['input', 'orderId'])],
     };
-    if (!UUID.test(input.orderId)) return notFound;
+    if (!isUuid(input.orderId)) return notFound;
     const order = await this.readOrder(ctx.em, input.orderId.toLowerCase(), caller);
     if (!order) return notFound;
+    // The order worker expires lapsed reservations within seconds; the clock says so first.
+    if (reservationLapsed(order)) return notPayable(order.orderId);
 
     const reserved = await reservePayment(ctx.em, {
       id: randomUUID(),
@@ -113,7 +114,7 @@ export class PaymentService {
 
   /** The order's latest payment, for its owner and ADMIN; null for anyone else. */
   async latestFor(ctx: PaymentContext, orderId: string): Promise<Payment | null> {
-    if (!ctx.caller || !UUID.test(orderId)) return null;
+    if (!ctx.caller || !isUuid(orderId)) return null;
     const payment = await ctx.loaders.latestPaymentByOrder.load(orderId.toLowerCase());
     if (!payment) return null;
     return payment.userId === ctx.caller.userId || ctx.caller.roles.includes('ADMIN') ? payment : null;
@@ -147,6 +148,7 @@ export class PaymentService {
     if (existing.status !== 'SUBMIT_FAILED') return answer(existing);
     const order = await this.readOrder(ctx.em, existing.orderId, caller);
     if (!order) throw new Error('a payment exists for an order missing from the read model');
+    if (reservationLapsed(order)) return notPayable(existing.orderId);
     const retried = await retryReservation(ctx.em, existing.id, order);
     if (!retried) return notPayable(existing.orderId);
     return this.submit(ctx, retried, method);
@@ -212,6 +214,9 @@ function readMethod(input: PayOrderInput): PaymentMethod | UserError {
 
 const methodInvalid = (message: string, field: string): UserError =>
   userError('PAYMENT_METHOD_INVALID', message, ['input', field]);
+
+const reservationLapsed = (order: PayableOrder): boolean =>
+  order.reservationExpiresAt != null && order.reservationExpiresAt.getTime() <= Date.now();
 
 const notPayable = (orderId: string): PayOrderPayload => ({
   payment: null,
