@@ -84,7 +84,9 @@ export function providerWebhookRoute(deps: {
     }
     const result = await handleProviderEvent(deps.orm.em.fork(), event, logger);
     logger.info({ eventId: event.id, type: event.type, intentId: event.data.object.id, result }, 'webhook applied');
-    json(res, 200, { received: true });
+    // Not ours yet (or at all): a 503 makes the provider deliver it again later.
+    if (result === 'unknown_payment') json(res, 503, { error: 'unknown payment; retry later' });
+    else json(res, 200, { received: true });
     return true;
   };
 }

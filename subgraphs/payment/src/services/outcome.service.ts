@@ -23,17 +23,17 @@ export type OutcomeResult = 'submitted' | 'succeeded' | 'failed' | 'unchanged' |
  * side after the provider took it), by the payment id payOrder put in its metadata.
  */
 async function findPaymentId(em: EntityManager, intent: ProviderIntent): Promise<string | null> {
-  const [byIntent] = await em.execute<{ id: string }[]>('select id from payments where provider_intent_id = ?', [
-    intent.id,
-  ]);
-  if (byIntent) return byIntent.id;
-  const paymentId = intent.metadata?.['paymentId'];
-  if (typeof paymentId !== 'string' || !isUuid(paymentId)) return null;
-  const [byMetadata] = await em.execute<{ id: string }[]>(
-    'select id from payments where id = ? and provider_intent_id is null',
-    [paymentId.toLowerCase()],
+  const metadataId = intent.metadata?.['paymentId'];
+  const paymentId = typeof metadataId === 'string' && isUuid(metadataId) ? metadataId.toLowerCase() : null;
+  // One statement, so one snapshot: two lookups in turn could miss a payment whose intent id
+  // payOrder commits between them (seen under load: the webhook then waited for reconciliation).
+  const [found] = await em.execute<{ id: string }[]>(
+    paymentId === null
+      ? 'select id from payments where provider_intent_id = ?'
+      : 'select id from payments where provider_intent_id = ? or (id = ? and provider_intent_id is null) limit 1',
+    paymentId === null ? [intent.id] : [intent.id, paymentId],
   );
-  return byMetadata?.id ?? null;
+  return found?.id ?? null;
 }
 
 /**

@@ -28,23 +28,34 @@ export function readProviderEvent(body: unknown): ProviderEvent | null {
   return body as ProviderEvent;
 }
 
+/** Rolls back the recording of an event whose payment is not known (yet). */
+class UnknownPayment extends Error {}
+
 /**
  * Applies one verified webhook event, once: its id is recorded in provider_events in the
  * transaction of its effect, so a redelivery (the provider retries until it gets a 2xx)
- * changes nothing.
+ * changes nothing. An event for a payment not known here is not recorded: answered with a
+ * retryable status, the provider delivers it again once payOrder's own write is visible.
  */
 export async function handleProviderEvent(
   em: EntityManager,
   event: ProviderEvent,
   logger: Logger,
 ): Promise<OutcomeResult | 'duplicate' | 'ignored'> {
-  return em.transactional(async (tx) => {
-    const recorded = await tx.execute<{ id: string }[]>(
-      'insert into provider_events (id, type, received_at) values (?, ?, now()) on conflict do nothing returning id',
-      [event.id, event.type],
-    );
-    if (recorded.length === 0) return 'duplicate';
-    if (!OUTCOME_EVENTS.has(event.type)) return 'ignored';
-    return applyIntent(tx, event.data.object, logger);
-  });
+  try {
+    return await em.transactional(async (tx) => {
+      const recorded = await tx.execute<{ id: string }[]>(
+        'insert into provider_events (id, type, received_at) values (?, ?, now()) on conflict do nothing returning id',
+        [event.id, event.type],
+      );
+      if (recorded.length === 0) return 'duplicate';
+      if (!OUTCOME_EVENTS.has(event.type)) return 'ignored';
+      const result = await applyIntent(tx, event.data.object, logger);
+      if (result === 'unknown_payment') throw new UnknownPayment();
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof UnknownPayment) return 'unknown_payment';
+    throw error;
+  }
 }
