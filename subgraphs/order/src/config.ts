@@ -15,6 +15,10 @@ export interface OrderConfig extends OrderDatabaseConfig {
   cartServiceUrl: string;
   /** How long stock stays reserved for an unpaid order; the worker expires it afterwards. */
   reservationTtlSeconds: number;
+  /** Live order tracking hears status changes from the order topic. */
+  brokers: string[];
+  /** Live events one subscriber may have waiting before it is ended as too slow. */
+  subscriberQueueLimit: number;
 }
 
 /** The order worker's settings: the saga consumer and the expiry sweeper. */
@@ -41,6 +45,8 @@ export function readOrderConfig(source?: NodeJS.ProcessEnv): OrderConfig {
       routerSecret: env.string('ROUTER_SIGNING_SECRET'),
       cartServiceUrl: env.url('CART_SERVICE_URL', 'http://127.0.0.1:4004'),
       reservationTtlSeconds: env.int('ORDER_RESERVATION_TTL_SECONDS', 900, { min: 1, max: 86_400 }),
+      brokers: readStackEndpoints(env).kafka.brokers,
+      subscriberQueueLimit: env.int('ORDER_SUBSCRIBER_QUEUE_LIMIT', 256, { min: 1, max: 100_000 }),
     }),
     source,
   );

@@ -4,8 +4,12 @@ import type { RequestIdentity } from '@emporium/graphql-server';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { CheckoutService } from './services/checkout.service.ts';
 import type { OrderService } from './services/order.service.ts';
+import type { OrderStatusStreamService } from './subscriptions/order-status-stream.ts';
 
-/** Per request: its own EntityManager and loaders; services are shared. */
+/**
+ * Per request (and per subscription, for as long as it runs): its own EntityManager and
+ * loaders; services are shared.
+ */
 export interface OrderContext {
   em: EntityManager;
   caller: Caller | null;
@@ -13,10 +17,16 @@ export interface OrderContext {
   loaders: Loaders;
   checkout: CheckoutService;
   orders: OrderService;
+  orderStatusStreams: OrderStatusStreamService;
 }
 
 /** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */
-export function contextFactory(deps: { orm: MikroORM; checkout: CheckoutService; orders: OrderService }) {
+export function contextFactory(deps: {
+  orm: MikroORM;
+  checkout: CheckoutService;
+  orders: OrderService;
+  orderStatusStreams: OrderStatusStreamService;
+}) {
   const { orm, ...shared } = deps;
   return ({ caller, requestId }: RequestIdentity): OrderContext => {
     const em = orm.em.fork();

@@ -16,6 +16,8 @@ import { entities } from '../src/entities/index.ts';
 import { migrations } from '../src/migrations/index.ts';
 import { CheckoutService } from '../src/services/checkout.service.ts';
 import { OrderService } from '../src/services/order.service.ts';
+import type { OrderEventSource } from '../src/subscriptions/order-events.hub.ts';
+import { OrderStatusStreamService } from '../src/subscriptions/order-status-stream.ts';
 
 export const SECRET = routerSecret('order-tests-router-signing-secret-0123456789');
 export const silent = createLogger('test', { level: 'silent' });
@@ -83,6 +85,9 @@ export async function startCartStub(): Promise<CartStub> {
   return stub;
 }
 
+/** A source of live order events that never has any: for tests that do not subscribe. */
+export const noLiveEvents: OrderEventSource = { listen: () => () => undefined };
+
 /** A request context as the subgraph server builds it, for `caller`. */
 export function contextFor(
   orm: MikroORM,
@@ -100,6 +105,7 @@ export function contextFor(
       cartTimeoutMs: 1000,
     }),
     orders: new OrderService(),
+    orderStatusStreams: new OrderStatusStreamService({ source: noLiveEvents, logger: silent }),
   })({ caller, requestId: 'test' });
 }
 

@@ -178,6 +178,24 @@ export type OrderStatusChange = {
   status: OrderStatus;
 };
 
+/** One change of an order's status, as `orderStatusChanged` delivers it. */
+export type OrderStatusEvent = {
+  __typename?: 'OrderStatusEvent';
+  at: Scalars['DateTime']['output'];
+  /** The order as it is when the event is delivered. */
+  order: Order;
+  orderId: Scalars['ID']['output'];
+  /** Why, when there is more to say than the status: e.g. which products were short, why a payment was declined. */
+  reason: Maybe<Scalars['String']['output']>;
+  /**
+   * The change's number in the order's history: 1 for PENDING, then 2, 3 … without gaps. Pass the last one seen
+   * as `afterSequence` to resume.
+   */
+  sequence: Scalars['Int']['output'];
+  /** The status the order entered. */
+  status: OrderStatus;
+};
+
 /** Relay pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -209,6 +227,23 @@ export type QueryMyOrdersArgs = {
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Signed-in owners (and ADMIN): the order's status changes, in order, each exactly once. Without `afterSequence`
+   * the first event is the order's current status; the subscription completes after a final status (PAID, REJECTED,
+   * EXPIRED, CANCELLED). FORBIDDEN for an order that is not the caller's or does not exist. A subscriber that falls
+   * too far behind is ended with SUBSCRIBER_TOO_SLOW and may resume with `afterSequence`.
+   */
+  orderStatusChanged: OrderStatusEvent;
+};
+
+
+export type SubscriptionOrderStatusChangedArgs = {
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
+  orderId: Scalars['ID']['input'];
 };
 
 /** An expected failure the user can fix, returned in a mutation's payload. */
@@ -333,10 +368,12 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OrderStatus: OrderStatus;
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChangeEntity>;
+  OrderStatusEvent: ResolverTypeWrapper<Omit<OrderStatusEvent, 'order'> & { order: ResolversTypes['Order'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Product: ResolverTypeWrapper<Product>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<UserError>;
 }>;
 
@@ -358,10 +395,12 @@ export type ResolversParentTypes = ResolversObject<{
   OrderLine: OrderLineEntity;
   Int: Scalars['Int']['output'];
   OrderStatusChange: OrderStatusChangeEntity;
+  OrderStatusEvent: Omit<OrderStatusEvent, 'order'> & { order: ResolversParentTypes['Order'] };
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Product: Product;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   UserError: UserError;
 }>;
 
@@ -423,6 +462,15 @@ export type OrderStatusChangeResolvers<ContextType = OrderContext, ParentType ex
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
 }>;
 
+export type OrderStatusEventResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['OrderStatusEvent'] = ResolversParentTypes['OrderStatusEvent']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -435,6 +483,10 @@ export type ProductResolvers<ContextType = OrderContext, ParentType extends Reso
 export type QueryResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   myOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryMyOrdersArgs, 'first'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+}>;
+
+export type SubscriptionResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  orderStatusChanged?: SubscriptionResolver<ResolversTypes['OrderStatusEvent'], "orderStatusChanged", ParentType, ContextType, RequireFields<SubscriptionOrderStatusChangedArgs, 'orderId'>>;
 }>;
 
 export type UserErrorResolvers<ContextType = OrderContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
@@ -454,9 +506,11 @@ export type Resolvers<ContextType = OrderContext> = ResolversObject<{
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   OrderLine?: OrderLineResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  OrderStatusEvent?: OrderStatusEventResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 }>;
 

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { InvalidAssertionError, ROUTER_ASSERTION_HEADER, verifyRouterAssertion } from '@emporium/auth';
+import { createErrorFormatter, type RequestIdentity } from '@emporium/graphql-server';
+import type { Logger } from '@emporium/logging';
+import {
+  GraphQLError,
+  OperationTypeNode,
+  getOperationAST,
+  parse,
+  validate,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+
+/** Where subscriptions are served: the same path as queries, upgraded to a WebSocket. */
+export const SUBSCRIPTIONS_PATH = '/graphql';
+
+/** Ping interval, and how long a pong may take before the socket counts as dead. */
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
+
+/** Codes of errors that end a subscription, which a client may see besides the platform's public ones. */
+const SUBSCRIPTION_ERROR_CODES = new Set(['SUBSCRIBER_TOO_SLOW']);
+
+/** Subscription documents are small; anything larger is not one of ours. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Options of {@link serveSubscriptions}. */
+export interface SubscriptionServerOptions<TContext> {
+  /** The subgraph's HTTP server; the WebSocket server shares its port. */
+  httpServer: Server;
+  /** The subgraph's name in the supergraph: router assertions are addressed to it. */
+  name: string;
+  schema: GraphQLSchema;
+  routerSecret: Uint8Array;
+  logger: Logger;
+  /** Builds one subscription's context (a forked EntityManager, the caller); it lives as long as the subscription. */
+  context: (identity: RequestIdentity) => TContext;
+  keepAliveMs?: number;
+}
+
+/** The running WebSocket endpoint. */
+export interface SubscriptionServer {
+  /** Closes every socket (their subscriptions stop listening) and the WebSocket server; the HTTP server stays. */
+  close(): Promise<void>;
+}
+
+type ConnectionContext = Context<Record<string, unknown>, Extra & { identity?: RequestIdentity }>;
+
+/**
+ * GraphQL subscriptions on the subgraph's own HTTP server, over graphql-ws (subprotocol
+ * graphql-transport-ws). The router opens one socket per client subscription and proves who
+ * the caller is in `connection_init`: the payload carries the router assertion under the
+ * same key as the HTTP header. A socket without a valid one is closed with 4403 before any
+ * subscription. Only subscription operations are served here; queries and mutations go over
+ * HTTP. Errors leave through the same formatter as HTTP ones, so no internals leak.
+ */
+export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>): SubscriptionServer {
+  const { schema, logger } = options;
+  const formatError = createErrorFormatter(logger);
+  const format = (error: GraphQLError): GraphQLFormattedError => {
+    const code = error.extensions['code'];
+    if (typeof code === 'string' && SUBSCRIPTION_ERROR_CODES.has(code)) {
+      return { message: error.message, extensions: { code } };
+    }
+    return formatError(error.toJSON(), error);
+  };
+
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: SUBSCRIPTIONS_PATH,
+    maxPayload: MAX_MESSAGE_BYTES,
+  });
+  const graphqlWs = useServer<Record<string, unknown>, { identity?: RequestIdentity }>(
+    {
+      schema,
+      // Internal failures close a socket with a generic reason, never the error's message.
+      isProd: true,
+      onConnect: async (ctx: ConnectionContext) => {
+        const assertion = ctx.connectionParams?.[ROUTER_ASSERTION_HEADER];
+        try {
+          const identity = await verifyRouterAssertion(
+            options.routerSecret,
+            options.name,
+            typeof assertion === 'string' ? assertion : undefined,
+          );
+          ctx.extra.identity = { ...identity, requestId: identity.requestId || randomUUID() };
+          return true;
+        } catch (error) {
+          if (!(error instanceof InvalidAssertionError)) throw error;
+          logger.warn(
+            { reason: error.message, remote: ctx.extra.request.socket.remoteAddress },
+            'subscription socket without a valid router assertion',
+          );
+          return false;
+        }
+      },
+      onSubscribe: (ctx: ConnectionContext, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('The document does not parse')];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const operation = getOperationAST(document, payload.operationName);
+        if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) {
+          return [
+            new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP'),
+          ];
+        }
+        const identity = ctx.extra.identity as RequestIdentity;
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: options.context(identity),
+        };
+        return args;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(format) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+    },
+    wss,
+    options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+  );
+
+  return {
+    close: async () => {
+      await graphqlWs.dispose();
+    },
+  };
+}
