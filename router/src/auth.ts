@@ -3,6 +3,13 @@ import { USER_TOKEN_ALGORITHM, USER_TOKEN_AUDIENCE, USER_TOKEN_ISSUER, isRole, t
 import { unauthenticated } from '@emporium/graphql-server';
 import type { GraphQLError } from 'graphql';
 
+/** A verified user token: who calls, and until when the token speaks for them. */
+export interface VerifiedToken {
+  caller: Caller;
+  /** The token's `exp`, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
 /**
  * Verifies user tokens against identity's published keys (fetched and cached by `kid`;
  * an unknown `kid` triggers a refetch, which is how a key rotation reaches the router).
@@ -11,7 +18,7 @@ export function createTokenVerifier(jwksUrl: string) {
   const keys = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 2000 });
 
   /** No header: anonymous. A header that does not verify: UNAUTHENTICATED, never anonymous. */
-  return async (authorization: string | undefined): Promise<Caller | null | GraphQLError> => {
+  return async (authorization: string | undefined): Promise<VerifiedToken | null | GraphQLError> => {
     if (authorization === undefined || authorization === '') return null;
     const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/.exec(authorization.trim());
     if (!match?.[1]) return unauthenticated('The Authorization header must be "Bearer <token>"', true);
@@ -23,7 +30,7 @@ export function createTokenVerifier(jwksUrl: string) {
         requiredClaims: ['sub', 'exp'],
       });
       const roles = Array.isArray(payload['roles']) ? payload['roles'].filter(isRole) : [];
-      return { userId: payload.sub ?? '', roles };
+      return { caller: { userId: payload.sub ?? '', roles }, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired; sign in again', true);
       // Identity not answering is our failure, not the caller's: report it as internal.

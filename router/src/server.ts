@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -13,6 +13,9 @@ import type { RouterConfig } from './config.ts';
 import { createGateway, type RouterContext } from './gateway.ts';
 import { limitsPlugin } from './limits.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { activeUpstreams } from './subscriptions/subgraph-client.ts';
+import { serveSubscriptions } from './subscriptions/subscription-server.ts';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 
 const REQUEST_ID = /^[\w-]{8,64}$/;
 
@@ -32,18 +35,31 @@ export interface Router {
   stop(): Promise<void>;
 }
 
+/** Live subscription figures, so operators and tests can see that upstream sockets end. */
+const SUBSCRIPTIONS_HEALTH_PATH = '/health/subscriptions';
+
 /**
  * The router's HTTP server: the federated GraphQL endpoint on /graphql (Apollo Sandbox on
- * GET in development) and liveness on /health. Subscriptions upgrade to WebSocket on the
- * same path, which is why the server is a plain node:http one the WebSocket server can share.
+ * GET in development), liveness on /health, and subscription figures on
+ * /health/subscriptions. Subscriptions upgrade to WebSocket on the same /graphql path,
+ * which is why the server is a plain node:http one the WebSocket server can share.
  */
 export async function createRouter(config: RouterConfig, logger: Logger): Promise<Router> {
   const httpServer = createServer();
   const secret = routerSecret(config.routerSecret);
   const verifyToken = createTokenVerifier(config.jwksUrl);
   const limiter = new RateLimiter(config.rateLimit);
+  const gateway = createGateway(config, secret, logger);
+  // Subscriptions validate against the very schema the HTTP path serves, and plan over the
+  // supergraph the gateway loaded, so both follow the gateway if its supergraph changes.
+  let apiSchema: GraphQLSchema | null = null;
+  let planner: SubscriptionPlanner | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: schema, coreSupergraphSdl }) => {
+    planner = new SubscriptionPlanner(coreSupergraphSdl, config.subgraphUrls);
+    apiSchema = schema;
+  });
   const apollo = new ApolloServer<RouterContext>({
-    gateway: createGateway(config, secret, logger),
+    gateway,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
@@ -61,19 +77,39 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     server: apollo,
     maxBodyBytes: config.limits.maxBodyBytes,
     context: async (req) => {
-      const caller = await verifyToken(req.headers.authorization);
+      const token = await verifyToken(req.headers.authorization);
       // A rejected token is charged to the address, so a flood of junk tokens is limited too.
       const address = `address:${req.socket.remoteAddress ?? 'unknown'}`;
-      const decision = limiter.take(caller && !(caller instanceof Error) ? `user:${caller.userId}` : address);
+      const decision = limiter.take(token && !(token instanceof Error) ? `user:${token.caller.userId}` : address);
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
-      if (caller instanceof Error) throw caller;
+      if (token instanceof Error) throw token;
+      const caller = token?.caller ?? null;
       const given = req.headers['x-request-id'];
       const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
       return { caller, requestId };
     },
   });
 
-  serveRoutes(httpServer, { graphql, logger });
+  serveRoutes(httpServer, {
+    graphql,
+    logger,
+    routes: (req, res) => {
+      if (req.method !== 'GET' || req.url !== SUBSCRIPTIONS_HEALTH_PATH) return false;
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 'ok', upstreamSockets: activeUpstreams() }));
+      return true;
+    },
+  });
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    schemas: { apiSchema: () => apiSchema, planner: () => planner },
+    verifyToken,
+    routerSecret: secret,
+    limits: config.limits,
+    limiter,
+    logger,
+  });
 
   return {
     httpServer,
@@ -81,6 +117,10 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       await listen(httpServer, config.port, config.host);
       logger.info({ port: config.port }, 'router listening');
     },
-    stop: () => apollo.stop(),
+    stop: async () => {
+      // Client sockets first: closing them ends their subscriptions and the upstream sockets.
+      await subscriptions.close();
+      await apollo.stop();
+    },
   };
 }

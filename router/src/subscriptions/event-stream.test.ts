@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createLogger } from '@emporium/logging';
+import { GraphQLError, parse } from 'graphql';
+import type { Client, Sink } from 'graphql-ws';
+import { describe, expect, it } from 'vitest';
+import { EventStream, MAX_BUFFERED_EVENTS } from './event-stream.ts';
+import type { SubgraphResponse } from './plan-executor.ts';
+import { SubscriptionPlanner } from './subscription-planner.ts';
+
+const SUPERGRAPH = readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
+const planner = new SubscriptionPlanner(SUPERGRAPH, {});
+const planned = planner.plan(
+  parse('subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }'),
+  undefined,
+);
+const logger = createLogger('test', { level: 'silent' });
+
+/** A graphql-ws client that records what the stream does with it. */
+function fakeClient() {
+  const state = { sink: undefined as Sink<SubgraphResponse> | undefined, unsubscribed: false, disposed: false };
+  const client = {
+    subscribe: (_payload: unknown, sink: Sink<SubgraphResponse>) => {
+      state.sink = sink;
+      return () => {
+        state.unsubscribed = true;
+      };
+    },
+    dispose: () => {
+      state.disposed = true;
+    },
+  };
+  return { state, client: client as unknown as Client };
+}
+
+const open = () => {
+  const { state, client } = fakeClient();
+  const stream = new EventStream(
+    planned,
+    client,
+    {
+      operation: planned.operation,
+      supergraphSchema: planner.supergraphSchema,
+      variables: { id: 'o1' },
+      fetch: () => Promise.reject(new Error('no fetch expected')),
+    },
+    logger,
+  );
+  return { state, stream, sink: () => state.sink as Sink<SubgraphResponse> };
+};
+
+describe('EventStream', () => {
+  it('yields upstream events in order and ends when the subgraph completes', async () => {
+    const { state, stream, sink } = open();
+    sink().next({ data: { orderStatusChanged: { status: 'PENDING' } } });
+    sink().next({ data: { orderStatusChanged: { status: 'AWAITING_PAYMENT' } } });
+    sink().complete();
+    const seen: unknown[] = [];
+    for await (const result of stream) seen.push(result);
+    expect(seen).toEqual([
+      { data: { orderStatusChanged: { status: 'PENDING' } } },
+      { data: { orderStatusChanged: { status: 'AWAITING_PAYMENT' } } },
+    ]);
+    expect(state.disposed).toBe(true);
+  });
+
+  it('closes the upstream at once when the client leaves while waiting for an event', async () => {
+    const { state, stream } = open();
+    const waiting = stream.next();
+    await stream.return();
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(state).toMatchObject({ unsubscribed: true, disposed: true });
+  });
+
+  it("ends with the subgraph's error, its code kept", async () => {
+    const { stream, sink } = open();
+    sink().error([{ message: 'Too slow', extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }]);
+    const failure = await stream.next().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GraphQLError);
+    expect((failure as GraphQLError).extensions['code']).toBe('SUBSCRIBER_TOO_SLOW');
+  });
+
+  it('ends a client that lets too many events pile up with SUBSCRIBER_TOO_SLOW', async () => {
+    const { state, stream, sink } = open();
+    for (let i = 0; i <= MAX_BUFFERED_EVENTS; i += 1)
+      sink().next({ data: { orderStatusChanged: { status: 'PENDING' } } });
+    expect(state.unsubscribed).toBe(true);
+    const codes: unknown[] = [];
+    try {
+      for await (const result of stream) codes.push(result.data ? 'event' : 'empty');
+    } catch (error) {
+      codes.push((error as GraphQLError).extensions['code']);
+    }
+    expect(codes).toHaveLength(MAX_BUFFERED_EVENTS + 1);
+    expect(codes.at(-1)).toBe('SUBSCRIBER_TOO_SLOW');
+  });
+});

@@ -1,0 +1,140 @@
+import type { Logger } from '@emporium/logging';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { Client } from 'graphql-ws';
+import {
+  completeEvent,
+  pickVariables,
+  toGraphQLError,
+  type CompletionContext,
+  type SubgraphResponse,
+} from './plan-executor.ts';
+import type { PlannedSubscription } from './subscription-planner.ts';
+
+/** Events the router holds for one client before it ends the subscription as too slow. */
+export const MAX_BUFFERED_EVENTS = 256;
+
+type Item = { kind: 'next'; value: SubgraphResponse } | { kind: 'error'; error: Error } | { kind: 'complete' };
+
+const tooSlow = (): GraphQLError =>
+  new GraphQLError('The subscriber fell too far behind; resubscribe with afterSequence', {
+    extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+  });
+
+const isFormattedErrors = (value: unknown): value is GraphQLFormattedError[] =>
+  Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && 'message' in entry);
+
+/**
+ * One client subscription, forwarded: subscribes to the owning subgraph with the plan's
+ * primary operation, and yields each upstream event completed by the other subgraphs, one
+ * at a time and in the order the subgraph sent them. An upstream `error` message ends the
+ * stream with that error (its code kept, e.g. SUBSCRIBER_TOO_SLOW); a lost upstream socket
+ * ends it with an internal error. `return()` — the client completed, or its socket closed —
+ * takes effect at once, even while waiting for the next event, and closes the upstream socket.
+ */
+export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
+  readonly #queue: Item[] = [];
+  #wake: (() => void) | undefined;
+  #finished = false;
+  readonly #client: Client;
+  readonly #unsubscribe: () => void;
+  readonly #planned: PlannedSubscription;
+  readonly #completion: CompletionContext;
+
+  constructor(planned: PlannedSubscription, client: Client, completion: CompletionContext, logger: Logger) {
+    this.#planned = planned;
+    this.#client = client;
+    this.#completion = completion;
+    const { primary } = planned.node;
+    this.#unsubscribe = client.subscribe<JsonData>(
+      {
+        query: primary.operation,
+        operationName: primary.operationName,
+        variables: pickVariables(completion.variables, primary.variableUsages),
+      },
+      {
+        next: (value) => {
+          if (this.#queue.length >= MAX_BUFFERED_EVENTS) {
+            this.#push({ kind: 'error', error: tooSlow() });
+            this.#unsubscribe();
+            return;
+          }
+          this.#push({ kind: 'next', value });
+        },
+        error: (error: unknown) => {
+          if (isFormattedErrors(error) && error[0]) {
+            this.#push({ kind: 'error', error: toGraphQLError(error[0]) });
+            return;
+          }
+          logger.warn({ err: error, subgraph: primary.serviceName }, 'subgraph subscription socket failed');
+          this.#push({ kind: 'error', error: new Error(`The ${primary.serviceName} subscription socket failed`) });
+        },
+        complete: () => {
+          this.#push({ kind: 'complete' });
+        },
+      },
+    );
+  }
+
+  #push(item: Item): void {
+    if (this.#finished) return;
+    this.#queue.push(item);
+    this.#wake?.();
+  }
+
+  #ended(): boolean {
+    return this.#finished;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#wake?.();
+    this.#unsubscribe();
+    await this.#client.dispose();
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    for (;;) {
+      if (this.#finished) return { done: true, value: undefined };
+      const item = this.#queue.shift();
+      if (!item) {
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        this.#wake = undefined;
+        continue;
+      }
+      if (item.kind === 'complete') {
+        await this.#close();
+        return { done: true, value: undefined };
+      }
+      if (item.kind === 'error') {
+        await this.#close();
+        throw item.error;
+      }
+      const { primary, rest } = this.#planned.node;
+      const result = await completeEvent(primary, rest, item.value, this.#completion);
+      // The client may have left while the event was being completed: send it nothing more.
+      if (this.#ended()) return { done: true, value: undefined };
+      return { done: false, value: result.errors.length > 0 ? result : { data: result.data } };
+    }
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    await this.#close();
+    return { done: true, value: undefined };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
+    await this.#close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#close();
+  }
+}
+
+type JsonData = Record<string, unknown>;

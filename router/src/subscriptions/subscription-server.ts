@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Caller } from '@emporium/auth';
+import { createErrorFormatter } from '@emporium/graphql-server';
+import type { Logger } from '@emporium/logging';
+import {
+  GraphQLError,
+  OperationTypeNode,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { CloseCode, type Context } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { VerifiedToken } from '../auth.ts';
+import { measure } from '../limits.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import { EventStream } from './event-stream.ts';
+import type { JsonObject } from './plan-executor.ts';
+import { connectUpstream, createSubgraphFetcher } from './subgraph-client.ts';
+import type { PlannedSubscription, SubscriptionPlanner } from './subscription-planner.ts';
+
+/** Subscriptions share the path of queries and mutations; a WebSocket upgrade tells them apart. */
+export const SUBSCRIPTIONS_PATH = '/graphql';
+
+/** Ping interval towards clients, and how long a pong may take before the socket counts as dead. */
+export const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * Close codes a client can meet besides graphql-ws's own:
+ * 4403 Forbidden: connection_init without `authorization: "Bearer <token>"`, or with a token
+ * that does not verify (expired, wrong signature, unknown key).
+ * 4401 Unauthorized: the token the socket was opened with has expired; sign in and reconnect.
+ */
+export const TOKEN_EXPIRED_CLOSE_CODE = CloseCode.Unauthorized;
+
+/** Codes of errors that end a subscription, which a client may see besides the platform's public ones. */
+const SUBSCRIPTION_ERROR_CODES = new Set(['SUBSCRIBER_TOO_SLOW']);
+
+/** Where the router's schema and plans come from; both follow the gateway's current supergraph. */
+export interface SchemaSource {
+  /** The API schema the HTTP path validates against; null until the gateway has loaded. */
+  apiSchema(): GraphQLSchema | null;
+  planner(): SubscriptionPlanner | null;
+}
+
+/** Options of {@link serveSubscriptions}. */
+export interface SubscriptionServerOptions {
+  httpServer: Server;
+  schemas: SchemaSource;
+  verifyToken: (authorization: string | undefined) => Promise<VerifiedToken | null | GraphQLError>;
+  routerSecret: Uint8Array;
+  limits: { maxDepth: number; maxFields: number; maxBodyBytes: number };
+  limiter: RateLimiter;
+  logger: Logger;
+  keepAliveMs?: number;
+}
+
+/** The running WebSocket endpoint. */
+export interface SubscriptionServer {
+  /** Closes every client socket (and so every upstream one) and the WebSocket server; the HTTP server stays. */
+  close(): Promise<void>;
+}
+
+/** What the router keeps on a client socket once connection_init is accepted. */
+type Connection = {
+  caller?: Caller;
+  expiry?: NodeJS.Timeout;
+};
+
+type ConnectionContext = Context<Record<string, unknown>, Extra & Connection>;
+
+/** What onSubscribe hands to `subscribe`: the plan, the caller and the client's variables. */
+interface SubscriptionContext {
+  planned: PlannedSubscription;
+  caller: Caller;
+  requestId: string;
+  variables: JsonObject;
+}
+
+const requestError = (code: string, message: string): GraphQLError =>
+  new GraphQLError(message, { extensions: { code } });
+
+/** setTimeout takes at most 2^31-1 ms; a token that outlives that is re-checked then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * GraphQL subscriptions on the router's own HTTP server and path, over graphql-ws (subprotocol
+ * graphql-transport-ws). The client proves who it is once, in connection_init
+ * (`{ "authorization": "Bearer <token>" }`); the socket closes when that token expires. Each
+ * subscription is validated against the gateway's API schema with the HTTP path's limits,
+ * planned by the gateway's query planner, and served by the subgraph that owns its root field
+ * over a socket of its own, each event completed with what other subgraphs own. Nothing here
+ * names a field: any subscription a subgraph adds to the supergraph is served the same way.
+ */
+export function serveSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
+  const { schemas, logger, limits } = options;
+  const formatError = createErrorFormatter(logger);
+  const format = (error: GraphQLError): GraphQLFormattedError => {
+    const code = error.extensions['code'];
+    if (typeof code === 'string' && SUBSCRIPTION_ERROR_CODES.has(code)) {
+      return { message: error.message, extensions: { code } };
+    }
+    return formatError(error.toJSON(), error);
+  };
+
+  const check = (
+    schema: GraphQLSchema,
+    query: string,
+    operationName: string | undefined,
+    variables: JsonObject,
+  ): DocumentNode | readonly GraphQLError[] => {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      const message = error instanceof GraphQLError ? error.message : 'The document does not parse';
+      return [requestError('GRAPHQL_PARSE_FAILED', message)];
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length > 0) return invalid.map((error) => requestError('GRAPHQL_VALIDATION_FAILED', error.message));
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return [requestError('BAD_REQUEST', 'Name the operation to run')];
+    if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+      return [
+        requestError(
+          'BAD_REQUEST',
+          'Only subscriptions are served over WebSocket; send queries and mutations over HTTP',
+        ),
+      ];
+    }
+    const shape = measure(document, operation);
+    if (shape.depth > limits.maxDepth) {
+      return [
+        requestError('QUERY_TOO_COMPLEX', `The query is ${shape.depth} levels deep; the limit is ${limits.maxDepth}`),
+      ];
+    }
+    if (shape.fields > limits.maxFields) {
+      return [
+        requestError('QUERY_TOO_COMPLEX', `The query selects ${shape.fields} fields; the limit is ${limits.maxFields}`),
+      ];
+    }
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+    if (coerced.errors) return coerced.errors.map((error) => requestError('BAD_USER_INPUT', error.message));
+    return document;
+  };
+
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: SUBSCRIPTIONS_PATH,
+    maxPayload: limits.maxBodyBytes,
+  });
+  const graphqlWs = useServer<Record<string, unknown>, Connection>(
+    {
+      // Internal failures close a socket with a generic reason, never the error's message.
+      isProd: true,
+      onConnect: async (ctx: ConnectionContext) => {
+        const authorization = ctx.connectionParams?.['authorization'];
+        if (typeof authorization !== 'string' || authorization === '') return false;
+        const token = await options.verifyToken(authorization);
+        if (token === null || token instanceof GraphQLError) return false;
+        ctx.extra.caller = token.caller;
+        const socket = ctx.extra.socket;
+        const closeWhenExpired = (): void => {
+          const left = token.expiresAt - Date.now();
+          if (left <= 0) socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Token expired');
+          else ctx.extra.expiry = setTimeout(closeWhenExpired, Math.min(left, MAX_TIMER_MS));
+        };
+        closeWhenExpired();
+        return true;
+      },
+      onClose: (ctx: ConnectionContext) => {
+        clearTimeout(ctx.extra.expiry);
+      },
+      onSubscribe: (ctx: ConnectionContext, _id, payload) => {
+        const schema = schemas.apiSchema();
+        const planner = schemas.planner();
+        const caller = ctx.extra.caller;
+        if (!schema || !planner || !caller) {
+          return [requestError('INTERNAL_SERVER_ERROR', 'The router is not ready for subscriptions')];
+        }
+        const decision = options.limiter.take(`user:${caller.userId}`);
+        if (!decision.allowed) {
+          return [
+            new GraphQLError(`Too many requests; retry in ${decision.retryAfterSeconds} s`, {
+              extensions: { code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds },
+            }),
+          ];
+        }
+        const operationName = payload.operationName ?? undefined;
+        const variables = payload.variables ?? {};
+        const checked = check(schema, payload.query, operationName, variables);
+        if (Array.isArray(checked)) return checked as GraphQLError[];
+        const document = checked as DocumentNode;
+        let planned: PlannedSubscription;
+        try {
+          planned = planner.plan(document, operationName);
+        } catch (error) {
+          logger.error({ err: error, operationName }, 'cannot plan a subscription');
+          return [requestError('INTERNAL_SERVER_ERROR', 'The subscription cannot be planned')];
+        }
+        const context: SubscriptionContext = {
+          planned,
+          caller,
+          requestId: randomUUID(),
+          variables,
+        };
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          operationName,
+          variableValues: variables,
+          contextValue: context,
+        };
+        return args;
+      },
+      subscribe: (args: ExecutionArgs) => {
+        const { planned, caller, requestId, variables } = args.contextValue as SubscriptionContext;
+        const planner = schemas.planner();
+        if (!planner) throw new Error('The router is not ready for subscriptions');
+        const identity = { caller, requestId };
+        const owner = planned.node.primary.serviceName;
+        const client = connectUpstream(owner, planner.subgraphUrl(owner), options.routerSecret, identity);
+        return new EventStream(
+          planned,
+          client,
+          {
+            operation: planned.operation,
+            supergraphSchema: planner.supergraphSchema,
+            variables,
+            fetch: createSubgraphFetcher((name) => planner.subgraphUrl(name), options.routerSecret, identity, logger),
+          },
+          logger,
+        );
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map(format) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map(format),
+    },
+    wss,
+    options.keepAliveMs ?? KEEP_ALIVE_MS,
+  );
+
+  return {
+    close: async () => {
+      await graphqlWs.dispose();
+    },
+  };
+}
