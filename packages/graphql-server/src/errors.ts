@@ -19,6 +19,8 @@ export const PUBLIC_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // A subscriber too far behind its events, closed rather than buffered without bound.
+  'SUBSCRIBER_TOO_SLOW',
 ]);
 
 /** Extension keys that may reach a client; everything else (stack traces, service names) is dropped. */

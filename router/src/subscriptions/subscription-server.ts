@@ -40,9 +40,6 @@ export const KEEP_ALIVE_MS = 15_000;
  */
 export const TOKEN_EXPIRED_CLOSE_CODE = CloseCode.Unauthorized;
 
-/** Codes of errors that end a subscription, which a client may see besides the platform's public ones. */
-const SUBSCRIPTION_ERROR_CODES = new Set(['SUBSCRIBER_TOO_SLOW']);
-
 /** Where the router's schema and plans come from; both follow the gateway's current supergraph. */
 export interface SchemaSource {
   /** The API schema the HTTP path validates against; null until the gateway has loaded. */
@@ -102,13 +99,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function serveSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
   const { schemas, logger, limits } = options;
   const formatError = createErrorFormatter(logger);
-  const format = (error: GraphQLError): GraphQLFormattedError => {
-    const code = error.extensions['code'];
-    if (typeof code === 'string' && SUBSCRIPTION_ERROR_CODES.has(code)) {
-      return { message: error.message, extensions: { code } };
-    }
-    return formatError(error.toJSON(), error);
-  };
+  const format = (error: GraphQLError): GraphQLFormattedError => formatError(error.toJSON(), error);
 
   const check = (
     schema: GraphQLSchema,

@@ -23,9 +23,6 @@ export const SUBSCRIPTIONS_PATH = '/graphql';
 /** Ping interval, and how long a pong may take before the socket counts as dead. */
 export const DEFAULT_KEEP_ALIVE_MS = 15_000;
 
-/** Codes of errors that end a subscription, which a client may see besides the platform's public ones. */
-const SUBSCRIPTION_ERROR_CODES = new Set(['SUBSCRIBER_TOO_SLOW']);
-
 /** Subscription documents are small; anything larger is not one of ours. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
@@ -62,13 +59,7 @@ type ConnectionContext = Context<Record<string, unknown>, Extra & { identity?: R
 export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>): SubscriptionServer {
   const { schema, logger } = options;
   const formatError = createErrorFormatter(logger);
-  const format = (error: GraphQLError): GraphQLFormattedError => {
-    const code = error.extensions['code'];
-    if (typeof code === 'string' && SUBSCRIPTION_ERROR_CODES.has(code)) {
-      return { message: error.message, extensions: { code } };
-    }
-    return formatError(error.toJSON(), error);
-  };
+  const format = (error: GraphQLError): GraphQLFormattedError => formatError(error.toJSON(), error);
 
   const wss = new WebSocketServer({
     server: options.httpServer,
