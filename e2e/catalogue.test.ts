@@ -93,14 +93,27 @@ const productsNamed = (name: string): Promise<number> => newestMatching((product
 
 describe('ProductDetails', () => {
   it('shows a seeded product with its category, seller, images, rating and reviews with their authors', async () => {
-    const page = await gql<{
-      products: { edges: { node: { id: string; brand: string; rating: { count: number } } }[] };
-    }>('{ products(first: 100) { edges { node { id brand rating { count } } } } }');
-    // Seeded, not made by another test (those are brand Emporium and may lack images).
-    const reviewed = page.data?.products.edges.find(
-      (edge) => edge.node.brand !== 'Emporium' && edge.node.rating.count >= 2,
-    )?.node;
-    if (!reviewed) throw new Error('no seeded product with reviews on the first page');
+    // Seeded, not made by another test (those are brand Emporium and may lack images); the
+    // newest pages can be all test products while the other e2e files run, so page on.
+    type Page = {
+      products: {
+        edges: { node: { id: string; brand: string; rating: { count: number } } }[];
+        pageInfo: { endCursor: string | null };
+      };
+    };
+    let reviewed: { id: string } | undefined;
+    let after: string | null = null;
+    for (let pages = 0; !reviewed && pages < 10; pages += 1) {
+      const page: { data?: Page } = await gql<Page>(
+        'query ($after: String) { products(first: 100, after: $after) { edges { node { id brand rating { count } } } pageInfo { endCursor } } }',
+        { after },
+      );
+      reviewed = page.data?.products.edges.find(
+        (edge) => edge.node.brand !== 'Emporium' && edge.node.rating.count >= 2,
+      )?.node;
+      after = page.data?.products.pageInfo.endCursor ?? null;
+    }
+    if (!reviewed) throw new Error('no seeded product with reviews in the first thousand');
 
     const product = await details(reviewed.id);
     expect(product?.id).toBe(reviewed.id);
