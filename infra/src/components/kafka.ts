@@ -61,8 +61,11 @@ export const kafka: Component = {
     writeFileSync(properties, serverProperties());
     writeLog4j2(log4j);
     if (!existsSync(join(dataDir, 'meta.properties'))) {
-      // A KRaft cluster id is 16 random bytes in URL-safe base64.
-      const clusterId = randomBytes(16).toString('base64url');
+      // A KRaft cluster id is 16 random bytes in URL-safe base64. One that starts with '-'
+      // reads as an option to the storage tool (1 in 64 starts failed so), and Kafka's own
+      // generator avoids those too.
+      let clusterId = randomBytes(16).toString('base64url');
+      while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
       await run(javaBin(), [
         ...jvmArgs('256m', log4j, libs),
         'kafka.tools.StorageTool',
