@@ -74,6 +74,8 @@ export async function migrate(orm: MikroORM, options: Pick<OrmOptions, 'service'
 }
 
 export {
+  EVENT_PRUNE_INTERVAL_MS,
+  EVENT_RETENTION_DAYS,
   OUTBOX_TABLE_DDL,
   OutboxEntrySchema,
   PROCESSED_EVENTS_TABLE_DDL,

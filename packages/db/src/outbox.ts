@@ -88,14 +88,19 @@ export async function claimEvent(em: EntityManager, consumer: string, eventId: s
 }
 
 /**
- * Deletes outbox rows and processed ids older than the retention. Debezium reads the outbox
- * from the WAL, so published rows serve only as an audit trail; ids must outlive any
- * redelivery (Kafka's retention bounds that).
+ * How long outbox rows and processed ids are kept. Debezium reads the outbox from the WAL,
+ * so published rows serve only as an audit trail; ids must outlive any redelivery (Kafka's
+ * retention bounds that).
  */
+export const EVENT_RETENTION_DAYS = 7;
+/** How often a worker prunes its service's event tables. */
+export const EVENT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Deletes outbox rows and processed ids older than the retention. */
 export async function pruneEventTables(
   em: EntityManager,
-  retentionDays: number,
-  tables: readonly ('outbox' | 'processed_events')[],
+  retentionDays = EVENT_RETENTION_DAYS,
+  tables: readonly ('outbox' | 'processed_events')[] = ['outbox', 'processed_events'],
 ): Promise<void> {
   for (const table of tables) {
     const column = table === 'outbox' ? 'created_at' : 'processed_at';

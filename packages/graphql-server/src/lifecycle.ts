@@ -54,3 +54,46 @@ export function exitWhenCrashed(logger: Logger, consumer: string, crashed: Promi
     process.exit(1);
   });
 }
+
+/** A task that runs again and again until stopped. */
+export interface PeriodicTask {
+  /** Finishes the run in hand, then stops. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `task` now, then `intervalMs` after each run ends (runs never overlap). A failed run
+ * is logged and tried again on the next tick. `task` gets a probe for stopping, so a run
+ * that loops over batches can end early on shutdown.
+ */
+export function runPeriodically(options: {
+  what: string;
+  intervalMs: number;
+  logger: Logger;
+  task: (stopping: () => boolean) => Promise<void>;
+}): PeriodicTask {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const tick = async (): Promise<void> => {
+    try {
+      await options.task(() => stopped);
+    } catch (error) {
+      options.logger.error({ err: error }, `${options.what} failed; retrying on the next tick`);
+    }
+  };
+  let running: Promise<void> = Promise.resolve();
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(schedule);
+    }, options.intervalMs);
+  };
+  running = tick().finally(schedule);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -3,8 +3,8 @@
  * replica consumer and the inventory saga consumer → GET /health. Run it beside the cart
  * subgraph; replicas share the topics' partitions through the consumer groups.
  */
-import { createOrm, migrate } from '@emporium/db';
-import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
+import { EVENT_PRUNE_INTERVAL_MS, createOrm, migrate, pruneEventTables } from '@emporium/db';
+import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { crashedForGood, createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readCartWorkerConfig } from './config.ts';
@@ -38,12 +38,18 @@ const inventory = await startInventoryConsumer({
 
 exitWhenCrashed(logger, 'catalogue', crashedForGood(catalogue.consumer));
 exitWhenCrashed(logger, 'inventory', inventory.crashed);
+const pruning = runPeriodically({
+  what: 'pruning the event tables',
+  intervalMs: EVENT_PRUNE_INTERVAL_MS,
+  logger,
+  task: () => pruneEventTables(orm.em.fork()),
+});
 
 const health = await serveWorkerHealth(config.port, config.host);
 logger.info({ port: config.port }, 'cart worker running');
 
 runUntilSignalled(logger, async () => {
   health.close();
-  await Promise.all([catalogue.stop(), inventory.stop()]);
+  await Promise.all([catalogue.stop(), inventory.stop(), pruning.stop()]);
   await orm.close();
 });

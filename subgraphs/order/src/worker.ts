@@ -1,15 +1,15 @@
 /**
  * The order worker, a process of its own: config → ORM (migrated) → the saga's consumer
- * group on inventory and payment events → the expiry sweeper → GET /health. Replicas share
+ * group on inventory and payment events → the expiry sweeper and event-table pruning → GET /health. Replicas share
  * the topics' partitions through the consumer group and the sweep through SKIP LOCKED.
  */
-import { createOrm, migrate } from '@emporium/db';
+import { EVENT_PRUNE_INTERVAL_MS, createOrm, migrate, pruneEventTables } from '@emporium/db';
 import { TOPICS } from '@emporium/events';
-import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
+import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createKafka, startEventConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readOrderWorkerConfig } from './config.ts';
-import { startExpirySweeper } from './consumers/expiry-sweeper.ts';
+import { sweepAllExpired } from './consumers/expiry-sweeper.ts';
 import { ORDER_SAGA_CONSUMER, createOrderSagaHandler } from './consumers/order-saga.consumer.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
@@ -29,7 +29,18 @@ const consumer = await startEventConsumer({
   handle: createOrderSagaHandler({ orm, logger }),
 });
 exitWhenCrashed(logger, ORDER_SAGA_CONSUMER, consumer.crashed);
-const sweeper = startExpirySweeper({ orm, logger, intervalMs: config.expirySweepSeconds * 1000 });
+const sweeper = runPeriodically({
+  what: 'expiry sweep',
+  intervalMs: config.expirySweepSeconds * 1000,
+  logger,
+  task: (stopping) => sweepAllExpired(orm, logger, stopping),
+});
+const pruning = runPeriodically({
+  what: 'pruning the event tables',
+  intervalMs: EVENT_PRUNE_INTERVAL_MS,
+  logger,
+  task: () => pruneEventTables(orm.em.fork()),
+});
 
 const health = await serveWorkerHealth(config.port, config.host);
 logger.info({ port: config.port }, 'order worker running');
@@ -37,6 +48,6 @@ logger.info({ port: config.port }, 'order worker running');
 runUntilSignalled(logger, async () => {
   health.close();
   await consumer.stop();
-  await sweeper.stop();
+  await Promise.all([sweeper.stop(), pruning.stop()]);
   await orm.close();
 });

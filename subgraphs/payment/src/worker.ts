@@ -4,15 +4,15 @@
  * /health. Replicas share the order topic's partitions through the consumer group; the
  * reconciler's passes are idempotent, so replicas may overlap.
  */
-import { createServer } from 'node:http';
-import { createOrm, migrate } from '@emporium/db';
+import { EVENT_PRUNE_INTERVAL_MS, createOrm, migrate, pruneEventTables } from '@emporium/db';
 import { TOPICS } from '@emporium/events';
-import { listen, runUntilSignalled } from '@emporium/graphql-server';
+import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createKafka, startEventConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readPaymentWorkerConfig } from './config.ts';
 import { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } from './consumers/payable-orders.consumer.ts';
-import { startReconciler } from './consumers/reconciler.ts';
+import { reconcilePayments } from './consumers/reconciler.ts';
+import { refundLatePayments } from './services/refund.service.ts';
 import { entities } from './entities/index.ts';
 import { migrations } from './migrations/index.ts';
 import { ProviderClient } from './services/provider-client.ts';
@@ -37,32 +37,31 @@ const consumer = await startEventConsumer({
   logger,
   handle: createPayableOrdersHandler({ orm, provider, logger }),
 });
-// kafkajs restarts a consumer after retriable errors by itself; after any other, exit so the
-// supervisor (or orchestrator) starts a fresh process that resumes from the committed offsets.
-void consumer.crashed.then((error) => {
-  logger.error({ err: error }, 'payment order consumer stopped');
-  process.exit(1);
-});
-const reconciler = startReconciler({
-  orm,
-  provider,
-  logger,
-  afterSeconds: config.reconcileAfterSeconds,
+exitWhenCrashed(logger, PAYABLE_ORDERS_CONSUMER, consumer.crashed);
+// Reconciles payments waiting for an outcome, and refunds late captures the consumer could not refund at the time.
+const reconciler = runPeriodically({
+  what: 'reconciliation',
   intervalMs: config.reconcileIntervalSeconds * 1000,
+  logger,
+  task: async () => {
+    const reconcilerLogger = logger.child({ component: 'reconciler' });
+    await reconcilePayments(orm.em.fork(), provider, reconcilerLogger, config.reconcileAfterSeconds);
+    await refundLatePayments(orm.em.fork(), provider, reconcilerLogger);
+  },
+});
+const pruning = runPeriodically({
+  what: 'pruning the event tables',
+  intervalMs: EVENT_PRUNE_INTERVAL_MS,
+  logger,
+  task: () => pruneEventTables(orm.em.fork()),
 });
 
-const health = createServer((req, res) => {
-  const found = req.method === 'GET' && req.url === '/health';
-  res
-    .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
-    .end(JSON.stringify(found ? { status: 'ok' } : { error: 'not found' }));
-});
-await listen(health, config.port, config.host);
+const health = await serveWorkerHealth(config.port, config.host);
 logger.info({ port: config.port }, 'payment worker running');
 
 runUntilSignalled(logger, async () => {
   health.close();
   await consumer.stop();
-  await reconciler.stop();
+  await Promise.all([reconciler.stop(), pruning.stop()]);
   await orm.close();
 });

@@ -1,13 +1,9 @@
-import { pruneEventTables, type EntityManager, type MikroORM } from '@emporium/db';
+import type { EntityManager } from '@emporium/db';
 import type { Logger } from '@emporium/logging';
 import { applyIntent, type OutcomeResult } from '../services/outcome.service.ts';
 import type { ProviderClient, ProviderIntent } from '../services/provider-client.ts';
-import { refundLatePayments } from '../services/refund.service.ts';
 
 const BATCH_SIZE = 50;
-/** Outbox rows are an audit trail once published; applied ids must outlive any redelivery. */
-const EVENT_RETENTION_DAYS = 7;
-const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** A payment whose process died between its insert and the provider's answer has no intent id; its submission is given up after this. */
 const ABANDONED_SUBMISSION_SECONDS = 60;
 
@@ -65,58 +61,4 @@ export async function reconcilePayments(
     results.set(payment.id, intent.status === 'processing' && result === 'unchanged' ? 'still_processing' : result);
   }
   return results;
-}
-
-/** A running reconciler. */
-export interface Reconciler {
-  /** Finishes the pass in hand, then stops. */
-  stop(): Promise<void>;
-}
-
-/**
- * Every `intervalMs`: reconciles waiting payments, refunds late captures the consumer
- * could not refund at the time, and prunes the outbox and processed ids once an hour. A
- * failed pass is logged and tried again on the next tick.
- */
-export function startReconciler(deps: {
-  orm: MikroORM;
-  provider: ProviderClient;
-  logger: Logger;
-  afterSeconds: number;
-  intervalMs: number;
-}): Reconciler {
-  const logger = deps.logger.child({ component: 'reconciler' });
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let lastPrunedAt = 0;
-
-  const tick = async (): Promise<void> => {
-    try {
-      await reconcilePayments(deps.orm.em.fork(), deps.provider, logger, deps.afterSeconds);
-      await refundLatePayments(deps.orm.em.fork(), deps.provider, logger);
-      if (Date.now() - lastPrunedAt >= PRUNE_INTERVAL_MS) {
-        await pruneEventTables(deps.orm.em.fork(), EVENT_RETENTION_DAYS, ['outbox', 'processed_events']);
-        lastPrunedAt = Date.now();
-      }
-    } catch (error) {
-      logger.error({ err: error }, 'reconciliation failed; retrying on the next tick');
-    }
-  };
-
-  let running: Promise<void> = Promise.resolve();
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(schedule);
-    }, deps.intervalMs);
-  };
-  running = tick().finally(schedule);
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
 }
