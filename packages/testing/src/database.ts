@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { databaseName } from '@emporium/config';
+import { createOrm, migrate, type MikroORM, type OrmOptions } from '@emporium/db';
+import { createLogger } from '@emporium/logging';
 import { stackEndpoints, uniqueName } from './index.ts';
 
 /** A throwaway database on the stack's server, for tests that need tables of their own. */
@@ -29,5 +31,31 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
     service,
     serverUrl,
     drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS "${databaseName(service)}" WITH (FORCE)`),
+  };
+}
+
+/** A scratch database with a service's migrations applied, and its ORM. */
+export interface ScratchOrm {
+  orm: MikroORM;
+  database: ScratchDatabase;
+  /** Closes the ORM, then drops the database. */
+  close(): Promise<void>;
+}
+
+/** Creates a scratch database, opens an ORM on it and migrates it, for a service's integration tests. */
+export async function createScratchOrm(
+  prefix: string,
+  options: Pick<OrmOptions, 'entities' | 'migrations' | 'onQuery'>,
+): Promise<ScratchOrm> {
+  const database = await createScratchDatabase(prefix);
+  const orm = await createOrm({ ...database, ...options, logger: createLogger('test', { level: 'silent' }) });
+  await migrate(orm, database);
+  return {
+    orm,
+    database,
+    async close() {
+      await orm.close();
+      await database.drop();
+    },
   };
 }

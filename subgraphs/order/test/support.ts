@@ -7,10 +7,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ROUTER_ASSERTION_HEADER, routerSecret, verifyRouterAssertion, type Caller } from '@emporium/auth';
-import { createOrm, migrate, type MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import { createLogger } from '@emporium/logging';
 import { CART_SERVICE_AUDIENCE, CART_SNAPSHOT_PATH, type CartSnapshotLine } from '@emporium/service-api';
-import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
+import { createScratchOrm, type ScratchOrm } from '@emporium/testing/database';
 import { contextFactory, type OrderContext } from '../src/context.ts';
 import { entities } from '../src/entities/index.ts';
 import { migrations } from '../src/migrations/index.ts';
@@ -22,25 +22,10 @@ import { OrderStatusStreamService } from '../src/subscriptions/order-status-stre
 export const SECRET = routerSecret('order-tests-router-signing-secret-0123456789');
 export const silent = createLogger('test', { level: 'silent' });
 
-export interface TestDatabase {
-  orm: MikroORM;
-  database: ScratchDatabase;
-  close(): Promise<void>;
-}
+export type TestDatabase = ScratchOrm;
 
-export async function createTestDatabase(onQuery?: (sql: string) => void): Promise<TestDatabase> {
-  const database = await createScratchDatabase('order');
-  const orm = await createOrm({ ...database, entities, migrations, logger: silent, ...(onQuery ? { onQuery } : {}) });
-  await migrate(orm, database);
-  return {
-    orm,
-    database,
-    async close() {
-      await orm.close();
-      await database.drop();
-    },
-  };
-}
+export const createTestDatabase = (onQuery?: (sql: string) => void): Promise<TestDatabase> =>
+  createScratchOrm('order', { entities, migrations, ...(onQuery ? { onQuery } : {}) });
 
 /** The cart service stand-in: `carts` maps a shopper to the lines its snapshot answers. */
 export interface CartStub {

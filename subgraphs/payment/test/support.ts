@@ -9,10 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Caller } from '@emporium/auth';
-import { createOrm, migrate, type MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import type { DomainEvent, OrderStatus } from '@emporium/events';
 import { createLogger } from '@emporium/logging';
-import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
+import { createScratchOrm, type ScratchOrm } from '@emporium/testing/database';
 import { createProviderServer, type ProviderServer } from '@emporium/payment-provider';
 import { createPayableOrdersHandler } from '../src/consumers/payable-orders.consumer.ts';
 import { contextFactory, type PaymentContext } from '../src/context.ts';
@@ -30,25 +30,9 @@ export const KEYS = {
   webhookSecret: 'whsec_payment_tests',
 };
 
-export interface TestDatabase {
-  orm: MikroORM;
-  database: ScratchDatabase;
-  close(): Promise<void>;
-}
+export type TestDatabase = ScratchOrm;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const database = await createScratchDatabase('payment');
-  const orm = await createOrm({ ...database, entities, migrations, logger: silent });
-  await migrate(orm, database);
-  return {
-    orm,
-    database,
-    async close() {
-      await orm.close();
-      await database.drop();
-    },
-  };
-}
+export const createTestDatabase = (): Promise<TestDatabase> => createScratchOrm('payment', { entities, migrations });
 
 /** The webhook route alone on a local server, as the payment subgraph serves it. */
 export interface WebhookServer {
