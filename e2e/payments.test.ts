@@ -10,36 +10,31 @@ import { eventually, stackEndpoints } from '@emporium/testing';
 import { config } from '../infra/src/config.ts';
 import { PAYMENT_PROVIDER, SUBGRAPHS, serviceUrl } from '../infra/src/services.ts';
 import { contractOperation, gql, run } from './client.ts';
-import { addToCart, checkout, newShopper, orderReaches, productOnSale, stockOf, type UserError } from './shop.ts';
+import {
+  CARDS,
+  addToCart,
+  checkout,
+  newShopper,
+  orderReaches,
+  payOrder,
+  productOnSale,
+  readPaymentConfig,
+  stockOf,
+  tokenize,
+  type PaymentConfig,
+} from './shop.ts';
 
 /**
  * PaymentConfig and PayOrder from the contract, through the router, with cards tokenized at
  * the provider simulator as a browser would, outcomes arriving by signed webhook (or by
  * reconciliation when the webhook is lost), and the order moving with them.
  */
-const CARDS = {
-  success: '4242424242424242',
-  declined: '4000000000000002',
-  insufficientFunds: '4000000000009995',
-  lostWebhook: '4000000000000259',
-} as const;
 const PROVIDER_URL = serviceUrl(PAYMENT_PROVIDER);
 const payment = SUBGRAPHS.find((subgraph) => subgraph.name === 'payment');
 const WEBHOOK_URL = payment ? serviceUrl(payment, '/webhooks/provider') : '';
 const WEBHOOK_SECRET = 'whsec_emporium_local';
 const ORDER_STATUS = contractOperation('OrderStatus');
 
-interface PaymentConfig {
-  provider: string;
-  publishableKey: string;
-  tokenizationUrl: string;
-  supportedPaymentTypes: string[];
-}
-interface PayOrderPayload {
-  payment: { id: string; status: string; failureReason: string | null } | null;
-  order: { id: string; status: string } | null;
-  userErrors: UserError[];
-}
 interface OrderWithPayment {
   id: string;
   status: string;
@@ -50,36 +45,12 @@ interface OrderWithPayment {
 let paymentConfig: PaymentConfig;
 
 beforeAll(async () => {
-  const result = await run<{ paymentConfig: PaymentConfig }>('PaymentConfig');
-  expect(result.errors).toBeUndefined();
-  paymentConfig = result.data?.paymentConfig ?? (undefined as never);
+  paymentConfig = await readPaymentConfig();
 });
 
 afterEach(async () => {
   await fetch(`${PROVIDER_URL}/_control/faults`, { method: 'DELETE' });
 });
-
-/** What a browser does with the card form: exchange the card for a single-use token at the provider. */
-async function tokenize(number: string): Promise<string> {
-  const response = await fetch(paymentConfig.tokenizationUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${paymentConfig.publishableKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ card: { number, expMonth: 12, expYear: 2030, cvc: '123' } }),
-  });
-  const body = (await response.json()) as { id?: string };
-  if (response.status !== 201 || !body.id) throw new Error(`tokenization failed: ${response.status}`);
-  return body.id;
-}
-
-async function payOrder(token: string, input: Record<string, unknown>): Promise<PayOrderPayload> {
-  const result = await run<{ payOrder: PayOrderPayload }>(
-    'PayOrder',
-    { input: { idempotencyKey: randomUUID(), paymentType: 'CARD', paymentMode: 'ONLINE', ...input } },
-    { token },
-  );
-  if (!result.data) throw new Error(`PayOrder failed: ${JSON.stringify(result.errors)}`);
-  return result.data.payOrder;
-}
 
 async function orderWithPayment(token: string, id: string): Promise<OrderWithPayment | null> {
   const result = await gql<{ order: OrderWithPayment | null }>(ORDER_STATUS, { id }, { token });

@@ -206,3 +206,59 @@ export async function publishPaymentEvent<T extends 'PaymentSubmitted' | 'Paymen
 
 /** Amount in minor units of a contract Money. */
 export const minor = (money: Money): number => Math.round(Number(money.amount) * 100);
+
+/** The contract's test cards (see the provider simulator). */
+export const CARDS = {
+  success: '4242424242424242',
+  declined: '4000000000000002',
+  insufficientFunds: '4000000000009995',
+  lostWebhook: '4000000000000259',
+} as const;
+
+export interface PaymentConfig {
+  provider: string;
+  publishableKey: string;
+  tokenizationUrl: string;
+  supportedPaymentTypes: string[];
+}
+
+let paymentConfig: Promise<PaymentConfig> | undefined;
+
+/** The contract's PaymentConfig, read once. */
+export function readPaymentConfig(): Promise<PaymentConfig> {
+  paymentConfig ??= run<{ paymentConfig: PaymentConfig }>('PaymentConfig').then((result) => {
+    if (!result.data) throw new Error(`PaymentConfig failed: ${JSON.stringify(result.errors)}`);
+    return result.data.paymentConfig;
+  });
+  return paymentConfig;
+}
+
+/** What a browser does with the card form: exchange the card for a single-use token at the provider. */
+export async function tokenize(number: string): Promise<string> {
+  const { tokenizationUrl, publishableKey } = await readPaymentConfig();
+  const response = await fetch(tokenizationUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${publishableKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ card: { number, expMonth: 12, expYear: 2030, cvc: '123' } }),
+  });
+  const body = (await response.json()) as { id?: string };
+  if (response.status !== 201 || !body.id) throw new Error(`tokenization failed: ${response.status}`);
+  return body.id;
+}
+
+export interface PayOrderPayload {
+  payment: { id: string; status: string; failureReason: string | null } | null;
+  order: { id: string; status: string } | null;
+  userErrors: UserError[];
+}
+
+/** The contract's PayOrder, by card unless `input` says otherwise, under a fresh idempotency key unless given. */
+export async function payOrder(token: string, input: Record<string, unknown>): Promise<PayOrderPayload> {
+  const result = await run<{ payOrder: PayOrderPayload }>(
+    'PayOrder',
+    { input: { idempotencyKey: randomUUID(), paymentType: 'CARD', paymentMode: 'ONLINE', ...input } },
+    { token },
+  );
+  if (!result.data) throw new Error(`PayOrder failed: ${JSON.stringify(result.errors)}`);
+  return result.data.payOrder;
+}

@@ -26,19 +26,23 @@ export interface SuperviseOptions {
   startupTimeoutMs?: number;
 }
 
-function pipeOutput(child: ChildProcess, name: string, logDir: string | undefined): void {
-  if (logDir) {
-    const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-    child.stdout?.pipe(file);
-    child.stderr?.pipe(file);
-    return;
-  }
+/** Lines of a child's output kept in memory, so a failed start can say why without the log file. */
+const TAIL_LINES = 15;
+
+/** Sends a child's output to its log file (or this process's stdout) and returns its last lines. */
+function pipeOutput(child: ChildProcess, name: string, logDir: string | undefined): () => string[] {
+  const tail: string[] = [];
+  const file = logDir ? createWriteStream(join(logDir, `${name}.log`), { flags: 'a' }) : null;
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
-      process.stdout.write(`${name.padEnd(9)}| ${line}\n`);
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      if (file) file.write(`${line}\n`);
+      else process.stdout.write(`${name.padEnd(9)}| ${line}\n`);
     });
   }
+  return () => [...tail];
 }
 
 function portAnswers(port: number): Promise<boolean> {
@@ -93,14 +97,27 @@ export async function startServices(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.set(service.name, child);
-    pipeOutput(child, service.name, options.logDir);
+    const outputEnded = new Promise<void>((resolve) => {
+      child.once('close', () => {
+        resolve();
+      });
+    });
+    const lastLines = pipeOutput(child, service.name, options.logDir);
     const healthy = await waitFor(
       async () => (await fetch(serviceUrl(service, '/health'), { signal: AbortSignal.timeout(1000) })).ok,
       { timeoutMs: options.startupTimeoutMs ?? 60_000, intervalMs: 200, stopEarly: () => child.exitCode !== null },
     );
     if (!healthy) {
       const where = options.logDir ? ` (see ${join(options.logDir, `${service.name}.log`)})` : '';
-      throw new Error(`${service.name} ${child.exitCode !== null ? 'exited' : 'did not become healthy'}${where}`);
+      // CI shows only this error: the child's last words travel with it, once its output has drained.
+      if (child.exitCode !== null)
+        await Promise.race([outputEnded, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      const said = lastLines()
+        .map((line) => `\n  | ${line}`)
+        .join('');
+      throw new Error(
+        `${service.name} ${child.exitCode !== null ? 'exited' : 'did not become healthy'}${where}; its last output:${said}`,
+      );
     }
   };
 

@@ -7,12 +7,29 @@ export const DEFAULT_PARTITIONS = 3;
  * Creates the topics that do not exist yet (an existing one is left as it is). Consumers
  * call it before subscribing, so a topic never comes into being by the broker's
  * auto-creation with its default of one partition.
+ *
+ * Every service ensures its topics as it starts, so on a fresh cluster several create the
+ * same topic at once, while the broker is still electing leaders. A failed attempt is tried
+ * again from the listing: a topic another process created meanwhile is then simply there.
  */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
   partitions = DEFAULT_PARTITIONS,
+  attempts = 5,
 ): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await createMissingTopics(kafka, topics, partitions);
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+async function createMissingTopics(kafka: Kafka, topics: readonly string[], partitions: number): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
