@@ -1,81 +1,56 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
-import WebSocket from 'ws';
 import { eventually } from '@emporium/testing';
-import { ROUTER_URL, contractOperation } from './client.ts';
-import { addToCart, checkout, minor, newShopper, productOnSale, publishPaymentEvent, type Money } from './shop.ts';
+import { SUBGRAPHS, serviceUrl } from '../infra/src/services.ts';
+import { contractOperation } from './client.ts';
+import {
+  RESUMABLE_STATUS,
+  closeCode,
+  connect,
+  connectAs,
+  disconnectAll,
+  orderFigures,
+  routerFigures,
+  sequences,
+  statuses,
+  watch,
+  type StatusResult,
+} from './live.ts';
+import {
+  CARDS,
+  addToCart,
+  checkout,
+  newShopper,
+  orderReaches,
+  payOrder,
+  productOnSale,
+  tokenize,
+  type Money,
+} from './shop.ts';
 
 /**
  * Live order tracking through the router: the contract's OrderStatusChanged over WebSocket on
- * the router's /graphql, served by the order subgraph and completed by the product subgraph.
+ * the router's /graphql, served by the order subgraph and completed by the product subgraph,
+ * with payments made by card through the provider simulator.
  */
-const WS_URL = ROUTER_URL.replace(/^http/, 'ws');
-const SUBSCRIPTIONS_HEALTH = ROUTER_URL.replace(/\/graphql$/, '/health/subscriptions');
 const ORDER_STATUS_CHANGED = contractOperation('OrderStatusChanged');
+const order = SUBGRAPHS.find((subgraph) => subgraph.name === 'order');
+const ORDER_BASE_URL = order ? serviceUrl(order, '') : '';
 
-interface StatusEvent {
-  orderId: string;
-  status: string;
-  at: string;
-  reason: string | null;
-  order: { id: string; total: Money; lines: { quantity: number; product: { id: string; name: string } }[] };
-}
-type Result = FormattedExecutionResult<{ orderStatusChanged: StatusEvent }, unknown>;
+afterEach(disconnectAll);
 
-/** What one subscription saw: results in order, and how it ended. */
-interface Watch {
-  results: Result[];
-  ended: Promise<{ completed: true } | { error: unknown }>;
-  unsubscribe: () => void;
-}
-
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((client) => Promise.resolve(client.dispose())));
-});
-
-function connect(connectionParams: Record<string, unknown>): Client {
-  const client = createClient({ url: WS_URL, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
-  clients.push(client);
-  return client;
-}
-
-const connectAs = (token: string): Client => connect({ authorization: `Bearer ${token}` });
-
-function watch(client: Client, query: string, variables: Record<string, unknown>): Watch {
-  const results: Result[] = [];
-  let unsubscribe = (): void => undefined;
-  const ended = new Promise<{ completed: true } | { error: unknown }>((resolve) => {
-    unsubscribe = client.subscribe<{ orderStatusChanged: StatusEvent }>(
-      { query, variables },
-      {
-        next: (result) => results.push(result),
-        error: (error: unknown) => {
-          resolve({ error });
-        },
-        complete: () => {
-          resolve({ completed: true });
-        },
-      },
-    );
+/** Waits until a subscription has seen `status`. */
+const sees = (results: readonly StatusResult[], status: string, timeoutMs = 30_000): Promise<true> =>
+  eventually(async () => (statuses(results).includes(status) ? true : undefined), {
+    what: `${status} on the subscription`,
+    timeoutMs,
   });
-  return { results, ended, unsubscribe };
+
+/** Pays by card through the router, as the shopper's browser would. */
+async function pay(token: string, orderId: string, card: string): Promise<void> {
+  const paid = await payOrder(token, { orderId, paymentMethodToken: await tokenize(card) });
+  expect(paid.userErrors).toEqual([]);
 }
-
-const statuses = (results: Result[]): string[] => results.map((result) => result.data?.orderStatusChanged.status ?? '');
-
-const upstreamSockets = async (): Promise<number> => {
-  const response = await fetch(SUBSCRIPTIONS_HEALTH);
-  return ((await response.json()) as { upstreamSockets: number }).upstreamSockets;
-};
-
-const payment = (orderId: string, amountMinor: number) => ({
-  orderId,
-  paymentId: randomUUID(),
-  amount: { amountMinor, currencyCode: 'USD' },
-  at: new Date().toISOString(),
-});
 
 /** A new shopper with a fresh order of two units of a product of the test's own. */
 async function placedOrder(): Promise<{
@@ -93,28 +68,23 @@ async function placedOrder(): Promise<{
   return { token, orderId, total: placed.order?.total ?? { amount: '', currencyCode: '' }, product };
 }
 
+const LIFECYCLE_FROM_CHECKOUT = ['PENDING', 'AWAITING_PAYMENT'];
+
+/** Drops a PENDING the subscriber may or may not have caught before the reservation. */
+const fromAwaitingPayment = (seen: string[]): string[] => (seen[0] === 'PENDING' ? seen.slice(1) : seen);
+
 describe('orderStatusChanged through the router', () => {
-  it('streams the current status, then every change in order, with product names from the product subgraph', async () => {
+  it('streams the current status, then every change to PAID, with product names from the product subgraph', async () => {
     const { token, orderId, total, product } = await placedOrder();
     const subscription = watch(connectAs(token), ORDER_STATUS_CHANGED, { orderId });
-
-    await eventually(async () => (statuses(subscription.results).includes('AWAITING_PAYMENT') ? true : undefined), {
-      what: `order ${orderId} to reach AWAITING_PAYMENT on the subscription`,
-      timeoutMs: 60_000,
-    });
-    await publishPaymentEvent('PaymentSubmitted', payment(orderId, minor(total)));
-    await eventually(async () => (statuses(subscription.results).includes('PAYMENT_PROCESSING') ? true : undefined), {
-      what: `order ${orderId} to reach PAYMENT_PROCESSING on the subscription`,
-      timeoutMs: 30_000,
-    });
-    await publishPaymentEvent('PaymentSucceeded', payment(orderId, minor(total)));
+    await sees(subscription.results, 'AWAITING_PAYMENT', 60_000);
+    await pay(token, orderId, CARDS.success);
 
     // PAID is terminal: the subgraph completes the stream, and the router completes the client's.
     expect(await subscription.ended).toEqual({ completed: true });
     const seen = statuses(subscription.results);
-    expect(['PENDING', 'AWAITING_PAYMENT']).toContain(seen[0]);
-    const lifecycle = ['PENDING', 'AWAITING_PAYMENT', 'PAYMENT_PROCESSING', 'PAID'];
-    expect(seen).toEqual(lifecycle.slice(lifecycle.indexOf(seen[0] ?? '')));
+    expect(LIFECYCLE_FROM_CHECKOUT).toContain(seen[0]);
+    expect(fromAwaitingPayment(seen)).toEqual(['AWAITING_PAYMENT', 'PAYMENT_PROCESSING', 'PAID']);
     for (const result of subscription.results) {
       expect(result.errors).toBeUndefined();
       expect(result.data?.orderStatusChanged).toMatchObject({
@@ -124,6 +94,51 @@ describe('orderStatusChanged through the router', () => {
       // Exactly the client's selection: no keys or __typename the planner added.
       expect(Object.keys(result.data?.orderStatusChanged.order.lines[0]?.product ?? {}).sort()).toEqual(['id', 'name']);
     }
+  });
+
+  it('streams a declined payment with its reason, then the good one, each status once and in order', async () => {
+    const { token, orderId, product } = await placedOrder();
+    const subscription = watch(connectAs(token), RESUMABLE_STATUS, { orderId });
+    await sees(subscription.results, 'AWAITING_PAYMENT', 60_000);
+    await pay(token, orderId, CARDS.declined);
+    await sees(subscription.results, 'PAYMENT_FAILED');
+    await pay(token, orderId, CARDS.success);
+
+    expect(await subscription.ended).toEqual({ completed: true });
+    expect(fromAwaitingPayment(statuses(subscription.results))).toEqual([
+      'AWAITING_PAYMENT',
+      'PAYMENT_PROCESSING',
+      'PAYMENT_FAILED',
+      'PAYMENT_PROCESSING',
+      'PAID',
+    ]);
+    const numbers = sequences(subscription.results);
+    expect(numbers).toEqual(numbers.map((_, index) => (numbers[0] ?? 0) + index));
+    const failed = subscription.results.find((result) => result.data?.orderStatusChanged.status === 'PAYMENT_FAILED');
+    expect(failed?.data?.orderStatusChanged.reason).toBe('card_declined');
+    expect(subscription.results.at(-1)?.data?.orderStatusChanged.order.lines[0]?.product.name).toBe(product.name);
+  });
+
+  it('resumes a dropped subscription from the last sequence seen: nothing missed, nothing repeated', async () => {
+    const { token, orderId } = await placedOrder();
+    const first = watch(connectAs(token), RESUMABLE_STATUS, { orderId });
+    await sees(first.results, 'AWAITING_PAYMENT', 60_000);
+    const lastSeen = sequences(first.results).at(-1) ?? 0;
+    // The connection drops (the whole socket, as when a phone loses its network).
+    await disconnectAll();
+
+    // While nobody listens, a card is declined.
+    await pay(token, orderId, CARDS.declined);
+    await orderReaches(token, orderId, 'PAYMENT_FAILED');
+
+    const resumed = watch(connectAs(token), RESUMABLE_STATUS, { orderId, afterSequence: lastSeen });
+    // Missed events are replayed from the history before the live ones.
+    await sees(resumed.results, 'PAYMENT_FAILED');
+    await pay(token, orderId, CARDS.success);
+    expect(await resumed.ended).toEqual({ completed: true });
+
+    expect(statuses(resumed.results)).toEqual(['PAYMENT_PROCESSING', 'PAYMENT_FAILED', 'PAYMENT_PROCESSING', 'PAID']);
+    expect(sequences(resumed.results)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4]);
   });
 
   it("refuses another shopper's order with FORBIDDEN", async () => {
@@ -141,9 +156,7 @@ describe('orderStatusChanged through the router', () => {
     ['a token that does not verify', { authorization: 'Bearer abc.def.ghi' }],
   ])('closes the socket with 4403 for %s', async (_label, params) => {
     const subscription = watch(connect(params), ORDER_STATUS_CHANGED, { orderId: randomUUID() });
-    const ended = await subscription.ended;
-    expect(ended).toHaveProperty('error');
-    expect((ended as { error: { code?: number } }).error.code).toBe(4403);
+    expect(closeCode(await subscription.ended)).toBe(4403);
   });
 
   it('answers queries over the socket with an error: they go over HTTP', async () => {
@@ -155,18 +168,26 @@ describe('orderStatusChanged through the router', () => {
     expect(errors.map((error) => error.extensions?.code)).toEqual(['BAD_REQUEST']);
   });
 
-  it('closes the upstream socket when the client unsubscribes', async () => {
+  it('lets go of the upstream socket and the hub listener when the client unsubscribes', async () => {
     const { token, orderId } = await placedOrder();
     const subscription = watch(connectAs(token), ORDER_STATUS_CHANGED, { orderId });
     await eventually(async () => (subscription.results.length > 0 ? true : undefined), {
       what: 'the first event',
       timeoutMs: 30_000,
     });
-    expect(await upstreamSockets()).toBeGreaterThan(0);
+    const during = await routerFigures();
+    expect(during.clientSubscriptions).toBeGreaterThanOrEqual(1);
+    expect(during.upstreamSockets).toBeGreaterThanOrEqual(1);
+    expect((await orderFigures(ORDER_BASE_URL)).listeners).toBeGreaterThanOrEqual(1);
     subscription.unsubscribe();
-    await eventually(async () => ((await upstreamSockets()) === 0 ? true : undefined), {
-      what: 'the router to close its upstream socket',
-      timeoutMs: 10_000,
-    });
+    await eventually(
+      async () => {
+        const [router, order] = await Promise.all([routerFigures(), orderFigures(ORDER_BASE_URL)]);
+        return router.clientSubscriptions === 0 && router.upstreamSockets === 0 && order.listeners === 0
+          ? true
+          : undefined;
+      },
+      { what: 'the router to close its upstream socket and the order subgraph to stop listening', timeoutMs: 10_000 },
+    );
   });
 });

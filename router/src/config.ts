@@ -14,7 +14,7 @@ export interface RouterConfig {
   /** Where identity publishes the public keys of user tokens. */
   jwksUrl: string;
   routerSecret: string;
-  limits: { maxDepth: number; maxFields: number; maxBodyBytes: number };
+  limits: { maxDepth: number; maxFields: number; maxBodyBytes: number; maxSubscriptionsPerConnection: number };
   /** Requests per client (user, else address): sustained rate and burst. */
   rateLimit: { perSecond: number; burst: number };
 }
@@ -45,6 +45,8 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
         maxDepth: env.int('MAX_QUERY_DEPTH', 12, { min: 2 }),
         maxFields: env.int('MAX_QUERY_FIELDS', 500, { min: 10 }),
         maxBodyBytes: env.int('MAX_BODY_BYTES', 1024 * 1024, { min: 1024 }),
+        // A page tracking a shopper's recent orders needs a handful; each one holds an upstream socket.
+        maxSubscriptionsPerConnection: env.int('MAX_SUBSCRIPTIONS_PER_CONNECTION', 25, { min: 1 }),
       },
       rateLimit: {
         perSecond: env.int('RATE_LIMIT_PER_SECOND', 100, { min: 1 }),

@@ -6,7 +6,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { routerSecret } from '@emporium/auth';
-import { createErrorFormatter, createGraphQLHandler, listen, serveRoutes } from '@emporium/graphql-server';
+import { createErrorFormatter, createGraphQLHandler, jsonRoute, listen, serveRoutes } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { createTokenVerifier } from './auth.ts';
 import type { RouterConfig } from './config.ts';
@@ -90,17 +90,6 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     },
   });
 
-  serveRoutes(httpServer, {
-    graphql,
-    logger,
-    routes: (req, res) => {
-      if (req.method !== 'GET' || req.url !== SUBSCRIPTIONS_HEALTH_PATH) return false;
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: 'ok', upstreamSockets: activeUpstreams() }));
-      return true;
-    },
-  });
   const subscriptions = serveSubscriptions({
     httpServer,
     schemas: { apiSchema: () => apiSchema, planner: () => planner },
@@ -109,6 +98,16 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     limits: config.limits,
     limiter,
     logger,
+  });
+
+  serveRoutes(httpServer, {
+    graphql,
+    logger,
+    routes: jsonRoute(SUBSCRIPTIONS_HEALTH_PATH, () => ({
+      status: 'ok',
+      clientSubscriptions: subscriptions.active(),
+      upstreamSockets: activeUpstreams(),
+    })),
   });
 
   return {

@@ -21,6 +21,8 @@ export const PUBLIC_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   // A subscriber too far behind its events, closed rather than buffered without bound.
   'SUBSCRIBER_TOO_SLOW',
+  // A WebSocket asking for more subscriptions at once than the router allows per socket.
+  'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
 /** Extension keys that may reach a client; everything else (stack traces, service names) is dropped. */

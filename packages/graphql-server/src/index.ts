@@ -17,7 +17,7 @@ export { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth 
 export type { PeriodicTask } from './lifecycle.ts';
 export { DateTimeScalar } from './scalars.ts';
 export { buildFederatedSchema, readTypeDefs } from './schema.ts';
-export { listen, serveRoutes } from './routes.ts';
+export { jsonRoute, listen, serveRoutes } from './routes.ts';
 export type { Route } from './routes.ts';
 export { MAX_PAGE_SIZE, decodeCursor, encodeCursor, pageSize } from './pagination.ts';
 export { decodeKeyset, encodeKeyset, isUuid } from './keyset.ts';

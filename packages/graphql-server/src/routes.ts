@@ -7,6 +7,15 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 };
 
+/** A GET route answering JSON computed per request, e.g. a service's live figures under /health/…. */
+export const jsonRoute =
+  (path: string, body: () => unknown): Route =>
+  (req, res) => {
+    if (req.method !== 'GET' || req.url !== path) return false;
+    json(res, 200, body());
+    return true;
+  };
+
 /**
  * The routes every Emporium HTTP server has: GraphQL on /graphql, liveness on /health,
  * then any extra routes, and a JSON 404 for the rest. An unexpected failure answers a

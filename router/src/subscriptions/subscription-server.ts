@@ -53,7 +53,7 @@ export interface SubscriptionServerOptions {
   schemas: SchemaSource;
   verifyToken: (authorization: string | undefined) => Promise<VerifiedToken | null | GraphQLError>;
   routerSecret: Uint8Array;
-  limits: { maxDepth: number; maxFields: number; maxBodyBytes: number };
+  limits: { maxDepth: number; maxFields: number; maxBodyBytes: number; maxSubscriptionsPerConnection: number };
   limiter: RateLimiter;
   logger: Logger;
   keepAliveMs?: number;
@@ -61,6 +61,8 @@ export interface SubscriptionServerOptions {
 
 /** The running WebSocket endpoint. */
 export interface SubscriptionServer {
+  /** Client subscriptions open right now, over all sockets. */
+  active(): number;
   /** Closes every client socket (and so every upstream one) and the WebSocket server; the HTTP server stays. */
   close(): Promise<void>;
 }
@@ -142,6 +144,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
     return document;
   };
 
+  const connections = new Set<ConnectionContext>();
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: SUBSCRIPTIONS_PATH,
@@ -164,10 +167,12 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
           else ctx.extra.expiry = setTimeout(closeWhenExpired, Math.min(left, MAX_TIMER_MS));
         };
         closeWhenExpired();
+        connections.add(ctx);
         return true;
       },
       onClose: (ctx: ConnectionContext) => {
         clearTimeout(ctx.extra.expiry);
+        connections.delete(ctx);
       },
       onSubscribe: (ctx: ConnectionContext, _id, payload) => {
         const schema = schemas.apiSchema();
@@ -175,6 +180,16 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         const caller = ctx.extra.caller;
         if (!schema || !planner || !caller) {
           return [requestError('INTERNAL_SERVER_ERROR', 'The router is not ready for subscriptions')];
+        }
+        // Each subscription holds an upstream socket, so one client socket may not multiply them without end.
+        // graphql-ws has already recorded this one among the socket's subscriptions.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
+          return [
+            requestError(
+              'TOO_MANY_SUBSCRIPTIONS',
+              `A socket holds at most ${limits.maxSubscriptionsPerConnection} subscriptions; complete one first`,
+            ),
+          ];
         }
         const decision = options.limiter.take(`user:${caller.userId}`);
         if (!decision.allowed) {
@@ -239,6 +254,11 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   );
 
   return {
+    active: () => {
+      let count = 0;
+      for (const connection of connections) count += Object.keys(connection.subscriptions).length;
+      return count;
+    },
     close: async () => {
       await graphqlWs.dispose();
     },

@@ -4,7 +4,7 @@
  */
 import { routerSecret } from '@emporium/auth';
 import { createOrm, migrate } from '@emporium/db';
-import { createSubgraphServer, exitWhenCrashed, runUntilSignalled } from '@emporium/graphql-server';
+import { createSubgraphServer, exitWhenCrashed, jsonRoute, runUntilSignalled } from '@emporium/graphql-server';
 import { createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readOrderConfig } from './config.ts';
@@ -43,7 +43,19 @@ const context = contextFactory({
   orders: new OrderService(),
   orderStatusStreams: new OrderStatusStreamService({ source: hub, logger, queueLimit: config.subscriberQueueLimit }),
 });
-const server = await createSubgraphServer({ name: 'order', schema, routerSecret: secret, logger, context });
+const server = await createSubgraphServer({
+  name: 'order',
+  schema,
+  routerSecret: secret,
+  logger,
+  context,
+  // Live subscription figures, so operators and tests can see that ended subscriptions let go of the hub.
+  routes: jsonRoute('/health/subscriptions', () => ({
+    status: 'ok',
+    listeners: hub.listenerCount(),
+    consumerGroup: hub.groupId,
+  })),
+});
 const subscriptions = serveSubscriptions({
   httpServer: server.httpServer,
   name: 'order',
