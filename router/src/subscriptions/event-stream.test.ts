@@ -10,10 +10,8 @@ import { SubscriptionPlanner } from './subscription-planner.ts';
 
 const SUPERGRAPH = readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'schema', 'supergraph.graphql'), 'utf8');
 const planner = new SubscriptionPlanner(SUPERGRAPH, {});
-const planned = planner.plan(
-  parse('subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }'),
-  undefined,
-);
+const QUERY = 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }';
+const planned = planner.plan(parse(QUERY), undefined, QUERY);
 const logger = createLogger('test', { level: 'silent' });
 
 /** A graphql-ws client that records what the stream does with it. */

@@ -9,7 +9,7 @@ const SUPERGRAPH = readFileSync(resolve(import.meta.dirname, '..', '..', '..', '
 const planner = new SubscriptionPlanner(SUPERGRAPH, { product: 'http://product.test/graphql' });
 
 /** The contract's shape, with an alias and a fragment, to see the client's selection come back exactly. */
-const DOCUMENT = parse(`
+const QUERY = `
   subscription Track($orderId: ID!) {
     change: orderStatusChanged(orderId: $orderId) {
       orderId
@@ -18,7 +18,8 @@ const DOCUMENT = parse(`
     }
   }
   fragment Named on Product { id title: name }
-`);
+`;
+const DOCUMENT = parse(QUERY);
 
 const event = (products: string[]): SubgraphResponse => ({
   data: {
@@ -34,8 +35,15 @@ const event = (products: string[]): SubgraphResponse => ({
 });
 
 describe('subscription plans', () => {
+  it('plans a document once and serves its plan to every later subscription', () => {
+    const first = planner.plan(DOCUMENT, 'Track', QUERY);
+    expect(planner.plan(parse(QUERY), 'Track', QUERY)).toBe(first);
+    const other = `subscription Other($orderId: ID!) { orderStatusChanged(orderId: $orderId) { status } }`;
+    expect(planner.plan(parse(other), 'Other', other)).not.toBe(first);
+  });
+
   it('subscribes to the owning subgraph and completes product fields from the product subgraph', () => {
-    const { node } = planner.plan(DOCUMENT, 'Track');
+    const { node } = planner.plan(DOCUMENT, 'Track', QUERY);
     expect(node.primary.serviceName).toBe('order');
     expect(node.primary.operationKind).toBe('subscription');
     expect(node.primary.variableUsages).toEqual(['orderId']);
@@ -47,7 +55,7 @@ describe('subscription plans', () => {
 
 describe('completeEvent', () => {
   it('fetches the entities the event lacks and answers exactly the client selection', async () => {
-    const planned = planner.plan(DOCUMENT, 'Track');
+    const planned = planner.plan(DOCUMENT, 'Track', QUERY);
     const calls: { service: string; request: SubgraphRequest }[] = [];
     const completed = await completeEvent(planned.node.primary, planned.node.rest, event(['p1', 'p2']), {
       operation: planned.operation,
@@ -87,7 +95,7 @@ describe('completeEvent', () => {
   });
 
   it('passes a refused subscription on as it came, without completing anything', async () => {
-    const planned = planner.plan(DOCUMENT, 'Track');
+    const planned = planner.plan(DOCUMENT, 'Track', QUERY);
     const completed = await completeEvent(
       planned.node.primary,
       planned.node.rest,
@@ -104,7 +112,7 @@ describe('completeEvent', () => {
   });
 
   it('reports a failing completion fetch beside the data', async () => {
-    const planned = planner.plan(DOCUMENT, 'Track');
+    const planned = planner.plan(DOCUMENT, 'Track', QUERY);
     const completed = await completeEvent(planned.node.primary, planned.node.rest, event(['p1']), {
       operation: planned.operation,
       supergraphSchema: planner.supergraphSchema,

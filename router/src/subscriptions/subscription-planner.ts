@@ -10,6 +10,9 @@ export interface PlannedSubscription {
   node: SubscriptionNode;
 }
 
+/** Distinct subscription documents whose plans are kept; clients send a handful, so this bounds abuse only. */
+const PLAN_CACHE_SIZE = 1000;
+
 /**
  * Plans subscriptions over the same supergraph the gateway serves (it is built from the SDL
  * the gateway loaded), with the same query planner the gateway uses for queries. The
@@ -20,6 +23,7 @@ export class SubscriptionPlanner {
   readonly #planner: QueryPlanner;
   readonly #apiSchema: ReturnType<Supergraph['apiSchema']>;
   readonly #urls: ReadonlyMap<string, string>;
+  readonly #plans = new Map<string, PlannedSubscription>();
   /** The supergraph schema (join directives included), which entity representations are read against. */
   readonly supergraphSchema: GraphQLSchema;
 
@@ -34,12 +38,31 @@ export class SubscriptionPlanner {
     );
   }
 
-  /** Plans a document already validated against the API schema; throws when it is not a subscription. */
-  plan(document: DocumentNode, operationName: string | undefined): PlannedSubscription {
+  /**
+   * Plans a document already validated against the API schema; throws when it is not a
+   * subscription. Planning costs milliseconds and every tab of a shop subscribes with the
+   * same few documents, so plans are kept by query text and operation name, as the gateway
+   * keeps its query plans. A plan is only read when events are completed, so one serves many.
+   */
+  plan(document: DocumentNode, operationName: string | undefined, query: string): PlannedSubscription {
+    const key = `${operationName ?? ''}\u0000${query}`;
+    const cached = this.#plans.get(key);
+    if (cached) {
+      // Most recently used last, so the first key is the one to evict.
+      this.#plans.delete(key);
+      this.#plans.set(key, cached);
+      return cached;
+    }
     const operation = operationFromDocument(this.#apiSchema, document, { operationName, validate: false });
     const plan = this.#planner.buildQueryPlan(operation);
     if (plan.node?.kind !== 'Subscription') throw new Error('The operation did not plan as a subscription');
-    return { operation, node: plan.node };
+    const planned = { operation, node: plan.node };
+    this.#plans.set(key, planned);
+    if (this.#plans.size > PLAN_CACHE_SIZE) {
+      const oldest = this.#plans.keys().next();
+      if (!oldest.done) this.#plans.delete(oldest.value);
+    }
+    return planned;
   }
 
   /** The HTTP URL of a subgraph's GraphQL endpoint. */

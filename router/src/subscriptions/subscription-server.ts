@@ -206,7 +206,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         const document = checked as DocumentNode;
         let planned: PlannedSubscription;
         try {
-          planned = planner.plan(document, operationName);
+          planned = planner.plan(document, operationName, payload.query);
         } catch (error) {
           logger.error({ err: error, operationName }, 'cannot plan a subscription');
           return [requestError('INTERNAL_SERVER_ERROR', 'The subscription cannot be planned')];
