@@ -10,6 +10,7 @@ import { paymentScenario } from './scenarios/payment.ts';
 import { productDetails } from './scenarios/product-details.ts';
 import { searchScenario } from './scenarios/search.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
+import { subscriptionCapacity, subscriptionLatency } from './scenarios/subscriptions.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const scratchDir = process.getuid?.() === 0 ? '/var/lib/emporium/bench' : join(repoRoot, '.emporium', 'bench');
@@ -25,6 +26,8 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   search: withPlatform(searchScenario),
   checkout: withPlatform(checkoutScenario),
   payment: withPlatform(paymentScenario),
+  'subscription-latency': withPlatform(subscriptionLatency),
+  'subscription-capacity': withPlatform(subscriptionCapacity),
 };
 
 async function main(requested: readonly string[]): Promise<void> {
@@ -32,15 +35,19 @@ async function main(requested: readonly string[]): Promise<void> {
   const unknown = names.filter((name) => !(name in SCENARIOS));
   if (unknown.length > 0)
     throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
-  for (const name of names) {
-    const scenario = SCENARIOS[name];
-    if (!scenario) continue;
-    console.log(`bench: ${name}`);
-    const section = await scenario();
-    writeSections(join(repoRoot, 'BENCHMARKS.md'), [section]);
-    console.log(section.body);
+  try {
+    for (const name of names) {
+      const scenario = SCENARIOS[name];
+      if (!scenario) continue;
+      console.log(`bench: ${name}`);
+      const section = await scenario();
+      writeSections(join(repoRoot, 'BENCHMARKS.md'), [section]);
+      console.log(section.body);
+    }
+  } finally {
+    // A failed scenario must not leave the platform's processes holding their ports.
+    if (platform) await (await platform).services.stop();
   }
-  if (platform) await (await platform).services.stop();
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_ADMIN } from '@emporium/seed';
 import { ROUTER, serviceUrl } from '../../infra/src/services.ts';
-import { routerGraphQL } from './load.ts';
+import { routerGraphQL, runLoad, type LoadResult } from './load.ts';
 
 export const graphql = <T>(query: string, variables: object, token?: string): Promise<T> =>
   routerGraphQL<T>(serviceUrl(ROUTER, '/graphql'), query, variables, token);
@@ -72,4 +72,62 @@ export async function productOnSale(admin: string, name: string, amount: string,
     await sleep(200);
   }
   throw new Error('the cart service never learned of the product');
+}
+
+export interface OrderView {
+  status: string;
+  statusHistory: { status: string; at: string }[];
+}
+
+const orderQuery = 'query ($id: ID!) { order(id: $id) { status statusHistory { status at } } }';
+
+/** Polls the order through the router until it has `wanted` status. */
+export async function waitForStatus(token: string, id: string, wanted: string): Promise<OrderView> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    const { order } = await graphql<{ order: OrderView | null }>(orderQuery, { id }, token);
+    if (order?.status === wanted) return order;
+    await sleep(50);
+  }
+  throw new Error(`order ${id} never reached ${wanted}`);
+}
+
+/** A shopper's order holding its stock, waiting to be paid. */
+export interface AwaitingOrder {
+  token: string;
+  orderId: string;
+}
+
+/**
+ * Untimed preparation: `count` orders of one unit of `productId`, placed in a closed loop by
+ * the shoppers in turn (`concurrency` at once), each awaited until AWAITING_PAYMENT.
+ */
+export async function placeAwaitingOrders(
+  shoppers: readonly string[],
+  productId: string,
+  count: number,
+  concurrency: number,
+): Promise<{ orders: AwaitingOrder[]; result: LoadResult }> {
+  const orders: AwaitingOrder[] = [];
+  const result = await runLoad({
+    concurrency,
+    requests: count,
+    send: async (index) => {
+      const token = shoppers[index % shoppers.length] ?? '';
+      await graphql(
+        'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
+        { input: { productId, quantity: 1 } },
+        token,
+      );
+      const { checkout } = await graphql<{ checkout: { order: { id: string } | null } }>(
+        'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } } }',
+        { input: { idempotencyKey: randomUUID() } },
+        token,
+      );
+      const orderId = checkout.order?.id;
+      if (!orderId) throw new Error('checkout placed no order');
+      await waitForStatus(token, orderId, 'AWAITING_PAYMENT');
+      orders.push({ token, orderId });
+    },
+  });
+  return { orders, result };
 }

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { PAYMENT_PROVIDER, serviceUrl } from '../../../infra/src/services.ts';
-import { runLoad } from '../load.ts';
 import type { BenchSection } from '../report.ts';
-import { graphql, productOnSale, registerShoppers, signInAdmin, sleep } from '../shop.ts';
+import {
+  graphql,
+  placeAwaitingOrders,
+  productOnSale,
+  registerShoppers,
+  signInAdmin,
+  sleep,
+  waitForStatus,
+} from '../shop.ts';
 import { median, percentile } from '../stats.ts';
 
 /**
@@ -20,22 +27,6 @@ const RATE = 10;
 const PROVIDER = serviceUrl(PAYMENT_PROVIDER);
 const SECRET_KEY = 'sk_test_emporium_local';
 
-interface OrderView {
-  status: string;
-  statusHistory: { status: string; at: string }[];
-}
-
-const orderQuery = 'query ($id: ID!) { order(id: $id) { status statusHistory { status at } } }';
-
-async function waitForStatus(token: string, id: string, wanted: string): Promise<OrderView> {
-  for (let attempt = 0; attempt < 600; attempt += 1) {
-    const { order } = await graphql<{ order: OrderView | null }>(orderQuery, { id }, token);
-    if (order?.status === wanted) return order;
-    await sleep(50);
-  }
-  throw new Error(`order ${id} never reached ${wanted}`);
-}
-
 async function providerGet<T>(path: string): Promise<T> {
   const response = await fetch(`${PROVIDER}${path}`, { headers: { authorization: `Bearer ${SECRET_KEY}` } });
   return (await response.json()) as T;
@@ -51,28 +42,7 @@ export async function paymentScenario(): Promise<BenchSection> {
   );
 
   // Untimed: orders awaiting payment, placed by shoppers in a closed loop.
-  const awaiting: { token: string; orderId: string }[] = [];
-  const prepared = await runLoad({
-    concurrency: SHOPPERS,
-    requests: ORDERS,
-    send: async (index) => {
-      const token = shoppers[index % SHOPPERS] ?? '';
-      await graphql(
-        'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
-        { input: { productId, quantity: 1 } },
-        token,
-      );
-      const { checkout } = await graphql<{ checkout: { order: { id: string } | null } }>(
-        'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } } }',
-        { input: { idempotencyKey: randomUUID() } },
-        token,
-      );
-      const orderId = checkout.order?.id;
-      if (!orderId) throw new Error('checkout placed no order');
-      await waitForStatus(token, orderId, 'AWAITING_PAYMENT');
-      awaiting.push({ token, orderId });
-    },
-  });
+  const { orders: awaiting, result: prepared } = await placeAwaitingOrders(shoppers, productId, ORDERS, SHOPPERS);
 
   // Timed: payments at a fixed rate (open loop), each tokenized first as a browser would.
   const paid: { token: string; orderId: string }[] = [];
