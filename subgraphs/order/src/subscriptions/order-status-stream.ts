@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { OrderContext } from '../context.ts';
 import { OrderStatusChangeSchema, type OrderStatusChange } from '../entities/order-status-change.entity.ts';
 import type { Order } from '../entities/order.entity.ts';
-import { createLoaders } from '../loaders.ts';
+import { createLoaders, type Loaders } from '../loaders.ts';
 import { TERMINAL_STATUSES, type OrderStatus } from '../services/order-status.ts';
 import type { OrderEventSource } from './order-events.hub.ts';
 import { Sequencer } from './sequencer.ts';
@@ -235,6 +235,13 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
   }
 }
 
+/**
+ * How long the subscribers of one event share what was read to present it. Every tab
+ * watching an order receives the same event within milliseconds, and one read of the order
+ * and its lines serves them all instead of one read each.
+ */
+const SHARED_READ_MS = 2000;
+
 /** Options of {@link OrderStatusStreamService}. */
 export interface OrderStatusStreamServiceOptions {
   source: OrderEventSource;
@@ -247,6 +254,8 @@ export class OrderStatusStreamService {
   readonly #source: OrderEventSource;
   readonly #logger: Logger;
   readonly #queueLimit: number;
+  /** Loaders per event (order id and sequence), shared by its subscribers for {@link SHARED_READ_MS}. */
+  readonly #reads = new Map<string, Loaders>();
 
   constructor(options: OrderStatusStreamServiceOptions) {
     this.#source = options.source;
@@ -279,15 +288,26 @@ export class OrderStatusStreamService {
 
   /**
    * Completes an event with its order for delivery. The context lives as long as the
-   * subscription, so each event starts from an empty identity map and fresh loaders: the
-   * order's fields are read as they are now, not as the first event saw them.
+   * subscription, so an event is never presented from what an earlier event read: each
+   * event gets loaders of its own over a fresh fork (the order's fields as they are now),
+   * shared by every subscriber that receives the same event at about the same time.
    */
   async present(ctx: OrderContext, event: OrderStatusEventView | undefined): Promise<OrderStatusEventResult> {
     // Over HTTP a subscription runs as a one-off query, without an event: there is nothing to present.
     if (!event) throw badUserInput('orderStatusChanged is served over WebSocket (graphql-transport-ws) only');
-    ctx.em.clear();
-    ctx.loaders = createLoaders(ctx.em);
-    const order = await ctx.loaders.orderById.load(event.orderId);
+    const key = `${event.orderId}:${String(event.sequence)}`;
+    let loaders = this.#reads.get(key);
+    if (!loaders) {
+      loaders = createLoaders(ctx.em.fork());
+      this.#reads.set(key, loaders);
+      setTimeout(() => this.#reads.delete(key), SHARED_READ_MS).unref();
+    }
+    ctx.loaders = loaders;
+    const order = await loaders.orderById.load(event.orderId).catch((error: unknown) => {
+      // A failed read is not shared: the next subscriber reads again.
+      this.#reads.delete(key);
+      throw error;
+    });
     if (!order) throw new Error(`order ${event.orderId} of a status event does not exist`);
     return { ...event, order };
   }
