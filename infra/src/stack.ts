@@ -25,6 +25,9 @@ export class ComponentFailure extends Error {
   }
 }
 
+/** Consecutive checks (half a second apart) that must find a starting engine's process gone before it counts as dead. */
+const DEATH_CHECKS = 4;
+
 /** Brings one component to healthy: leaves a healthy one alone, starts a stopped one. */
 async function bringUp(component: Component, report: (line: string) => void): Promise<void> {
   const initial = await component.health();
@@ -47,6 +50,9 @@ async function bringUp(component: Component, report: (line: string) => void): Pr
   }
   let last: Health = initial;
   const exit = { died: false };
+  // A launcher that execs or forks the engine (a shell script, then the JVM) can read as gone
+  // for a moment, its command line empty mid-exec: only several misses in a row mean it died.
+  let misses = 0;
   const healthy = await waitFor(
     async () => {
       last = await component.health();
@@ -55,7 +61,8 @@ async function bringUp(component: Component, report: (line: string) => void): Pr
     {
       timeoutMs: component.startupTimeoutMs,
       stopEarly: () => {
-        exit.died = component.pid() === undefined;
+        misses = component.pid() === undefined ? misses + 1 : 0;
+        exit.died = misses >= DEATH_CHECKS;
         return exit.died;
       },
     },
