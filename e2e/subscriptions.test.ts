@@ -141,6 +141,16 @@ describe('orderStatusChanged through the router', () => {
     expect(sequences(resumed.results)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4]);
   });
 
+  it('takes the token under the Authorization key as Apollo Sandbox sends its headers', async () => {
+    const { token, orderId } = await placedOrder();
+    const subscription = watch(connect({ Authorization: `Bearer ${token}` }), ORDER_STATUS_CHANGED, { orderId });
+    await eventually(async () => (subscription.results.length > 0 ? true : undefined), {
+      what: 'the first event',
+      timeoutMs: 30_000,
+    });
+    expect(subscription.results[0]?.data?.orderStatusChanged.orderId).toBe(orderId);
+  });
+
   it("refuses another shopper's order with FORBIDDEN", async () => {
     const { orderId } = await placedOrder();
     const stranger = await newShopper('stranger');

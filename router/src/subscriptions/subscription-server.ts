@@ -34,7 +34,7 @@ export const KEEP_ALIVE_MS = 15_000;
 
 /**
  * Close codes a client can meet besides graphql-ws's own:
- * 4403 Forbidden: connection_init without `authorization: "Bearer <token>"`, or with a token
+ * 4403 Forbidden: connection_init without `authorization: "Bearer <token>"` (the key in any case), or with a token
  * that does not verify (expired, wrong signature, unknown key).
  * 4401 Unauthorized: the token the socket was opened with has expired; sign in and reconnect.
  */
@@ -155,7 +155,10 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
       // Internal failures close a socket with a generic reason, never the error's message.
       isProd: true,
       onConnect: async (ctx: ConnectionContext) => {
-        const authorization = ctx.connectionParams?.['authorization'];
+        // Browsers' GraphQL IDEs (Apollo Sandbox among them) send their headers as connection params, as typed.
+        const params = ctx.connectionParams ?? {};
+        const key = Object.keys(params).find((name) => name.toLowerCase() === 'authorization');
+        const authorization = key === undefined ? undefined : params[key];
         if (typeof authorization !== 'string' || authorization === '') return false;
         const token = await options.verifyToken(authorization);
         if (token === null || token instanceof GraphQLError) return false;
