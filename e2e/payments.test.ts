@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { SERVICE_DATABASES, serviceDatabaseUrl } from '@emporium/config';
-import { createKafka } from '@emporium/kafka';
-import { createLogger } from '@emporium/logging';
 import { eventually, stackEndpoints } from '@emporium/testing';
 import { config } from '../infra/src/config.ts';
 import { PAYMENT_PROVIDER, SUBGRAPHS, serviceUrl } from '../infra/src/services.ts';
@@ -14,6 +12,7 @@ import {
   CARDS,
   addToCart,
   checkout,
+  kafkaClient,
   newShopper,
   orderReaches,
   payOrder,
@@ -282,11 +281,7 @@ describe('card data', () => {
       for (const number of numbers) expect(text.includes(number), `${file} holds a card number`).toBe(false);
     }
     // The topics payment data travels on: every domain event topic.
-    const kafka = createKafka({
-      clientId: 'e2e-card-scan',
-      brokers: stackEndpoints().kafka.brokers,
-      logger: createLogger('e2e', { level: 'error' }),
-    });
+    const kafka = kafkaClient('e2e-card-scan');
     const admin = kafka.admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((topic) => topic.endsWith('.events.v1'));

@@ -180,18 +180,17 @@ export async function stockOf(productId: string): Promise<{ available: number; o
 let producer: Promise<Producer> | undefined;
 
 /** Publishes a payment outcome on the payment topic, exactly as the payment service's outbox will. */
+/** A Kafka client on the running stack's brokers, quiet but for errors. */
+export const kafkaClient = (clientId: string): ReturnType<typeof createKafka> =>
+  createKafka({ clientId, brokers: stackEndpoints().kafka.brokers, logger: createLogger('e2e', { level: 'error' }) });
+
 export async function publishPaymentEvent<T extends 'PaymentSubmitted' | 'PaymentSucceeded' | 'PaymentFailed'>(
   type: T,
   payload: EventPayloads[T],
   id: string = randomUUID(),
 ): Promise<string> {
   producer ??= (async () => {
-    const kafka = createKafka({
-      clientId: 'e2e-payments',
-      brokers: stackEndpoints().kafka.brokers,
-      logger: createLogger('e2e', { level: 'error' }),
-    });
-    const created = kafka.producer();
+    const created = kafkaClient('e2e-payments').producer();
     await created.connect();
     return created;
   })();

@@ -6,9 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, decodeJwt, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { USER_TOKEN_ALGORITHM, USER_TOKEN_AUDIENCE, USER_TOKEN_ISSUER } from '@emporium/auth';
 import { LOCAL_HOST } from '@emporium/config';
-import { createKafka } from '@emporium/kafka';
-import { createLogger } from '@emporium/logging';
-import { eventually, stackEndpoints } from '@emporium/testing';
+import { eventually } from '@emporium/testing';
 import { config } from '../infra/src/config.ts';
 import { startServices, type RunningServices } from '../infra/src/supervisor.ts';
 import { E2E_ENV } from './global-setup.ts';
@@ -23,7 +21,15 @@ import {
   watch,
   type StatusResult,
 } from './live.ts';
-import { addToCart, checkout, newShopper, orderReaches, productOnSale, publishPaymentEvent } from './shop.ts';
+import {
+  addToCart,
+  checkout,
+  kafkaClient,
+  newShopper,
+  orderReaches,
+  productOnSale,
+  publishPaymentEvent,
+} from './shop.ts';
 
 /**
  * Two routers, each over its own order subgraph replica, as behind a load balancer: the
@@ -185,12 +191,7 @@ describe('subscriptions on two routers over two order replicas', () => {
 
   it('deletes a replica’s broadcast consumer group when the replica stops', async () => {
     const { consumerGroup } = await orderFigures(REPLICA_BASE_URL);
-    const kafka = createKafka({
-      clientId: 'e2e-replicas',
-      brokers: stackEndpoints().kafka.brokers,
-      logger: createLogger('e2e', { level: 'error' }),
-    });
-    const admin = kafka.admin();
+    const admin = kafkaClient('e2e-replicas').admin();
     await admin.connect();
     try {
       const groups = async (): Promise<string[]> => (await admin.listGroups()).groups.map((group) => group.groupId);

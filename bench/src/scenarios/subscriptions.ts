@@ -151,6 +151,25 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
+/** Cancels every order (8 at a time) and waits until each subscriber's stream has ended. */
+async function cancelAndAwaitEndings(
+  orders: readonly AwaitingOrder[],
+  subscribers: readonly Subscriber[],
+  timeoutMs: number,
+): Promise<{ cancelFailures: number; endings: string[] }> {
+  const cancels = await runLoad({
+    concurrency: 8,
+    requests: orders.length,
+    send: (i) => cancel(orders[i] as AwaitingOrder),
+  });
+  const endings = await withTimeout(
+    Promise.all(subscribers.map((subscriber) => subscriber.ended)),
+    timeoutMs,
+    'every subscription to complete',
+  );
+  return { cancelFailures: cancels.errors, endings };
+}
+
 const rssBytes = (pid: number | undefined): number => {
   if (pid === undefined) return Number.NaN;
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -283,16 +302,7 @@ export async function subscriptionLatency(): Promise<BenchSection> {
     await loop.close();
   }
   await sleep(3000);
-  const cancels = await runLoad({
-    concurrency: 8,
-    requests: orders.length,
-    send: (i) => cancel(orders[i] as AwaitingOrder),
-  });
-  const endings = await withTimeout(
-    Promise.all(subscribers.map((subscriber) => subscriber.ended)),
-    120_000,
-    'every subscription to complete',
-  );
+  const { cancelFailures, endings } = await cancelAndAwaitEndings(orders, subscribers, 120_000);
   for (const subscriber of subscribers) subscriber.close();
 
   let broken = 0;
@@ -335,7 +345,7 @@ ${rows.join('\n')}
 
 Subscribe → first event (the current status), 50 subscribing at a time: p50 ${ms(firstEventMs, 50)}, p99 ${ms(firstEventMs, 99)}.
 At the end every order was cancelled: ${completed} of ${subscribers.length} subscriptions completed after CANCELLED${otherEnding ? ` (another ended with: ${otherEnding})` : ''};
-streams with a gap or a repeat in their sequence numbers: ${broken}; cancels that failed: ${cancels.errors}.
+streams with a gap or a repeat in their sequence numbers: ${broken}; cancels that failed: ${cancelFailures}.
 Target: p99 ≤ 250 ms.
 `,
   };
@@ -373,16 +383,7 @@ export async function subscriptionCapacity(platform: BenchPlatform): Promise<Ben
   }
 
   // Every subscription is live: cancelling the orders reaches each of them.
-  const cancels = await runLoad({
-    concurrency: 8,
-    requests: orders.length,
-    send: (i) => cancel(orders[i] as AwaitingOrder),
-  });
-  const endings = await withTimeout(
-    Promise.all(subscribers.map((subscriber) => subscriber.ended)),
-    300_000,
-    'every subscription to complete',
-  );
+  const { cancelFailures, endings } = await cancelAndAwaitEndings(orders, subscribers, 300_000);
   const delivered = subscribers.filter((subscriber) => subscriber.received.at(-1)?.status === 'CANCELLED').length;
   for (const subscriber of subscribers) subscriber.close();
   let released = await routerFigures();
@@ -421,7 +422,7 @@ router process holds about **${projected.toLocaleString('en-US')}** subscription
 Subscribe → first event while the router held them: p50 ${ms(firstEventMs, 50)}, p99 ${ms(firstEventMs, 99)}.
 
 Liveness and release: cancelling the ${orders.length} orders delivered CANCELLED to ${delivered} of
-${subscribers.length} subscribers (${endings.filter((ending) => ending === 'completed').length} completed; ${cancels.errors} cancels failed);
+${subscribers.length} subscribers (${endings.filter((ending) => ending === 'completed').length} completed; ${cancelFailures} cancels failed);
 after closing them all the router reports ${released.clientSubscriptions} client subscriptions and
 ${released.upstreamSockets} upstream sockets, and the order subgraph ${listenersLeft} hub listeners.
 `,
