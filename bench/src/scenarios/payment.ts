@@ -21,9 +21,13 @@ import { median, percentile } from '../stats.ts';
  * entry of the order's history, both stamped on this machine's clock.
  */
 const SHOPPERS = 8;
-const ORDERS = 200;
+const ORDERS = 260;
 /** Payments per second, sent on a fixed schedule whatever the answers' latency. */
 const RATE = 10;
+/** The first six seconds of payments, reported apart: latency runs high while payments start after a quiet spell. */
+const WARMUP = 60;
+/** Pause after placing the orders, so the checkouts' own aftermath (stock, search updates) has drained. */
+const SETTLE_MS = 5000;
 const PROVIDER = serviceUrl(PAYMENT_PROVIDER);
 const SECRET_KEY = 'sk_test_emporium_local';
 
@@ -45,10 +49,10 @@ export async function paymentScenario(): Promise<BenchSection> {
   const { orders: awaiting, result: prepared } = await placeAwaitingOrders(shoppers, productId, ORDERS, SHOPPERS);
 
   // Timed: payments at a fixed rate (open loop), each tokenized first as a browser would.
-  const paid: { token: string; orderId: string }[] = [];
+  const paid: { token: string; orderId: string; index: number }[] = [];
   const payLatencies: number[] = [];
   const failures: string[] = [];
-  const pay = async ({ token, orderId }: { token: string; orderId: string }): Promise<void> => {
+  const pay = async ({ token, orderId }: { token: string; orderId: string }, index: number): Promise<void> => {
     const tokenized = await fetch(paymentConfig.tokenizationUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${paymentConfig.publishableKey}`, 'content-type': 'application/json' },
@@ -71,14 +75,15 @@ export async function paymentScenario(): Promise<BenchSection> {
     );
     payLatencies.push(performance.now() - begin);
     if (payOrder.userErrors.length > 0) failures.push(payOrder.userErrors[0]?.code ?? '');
-    else paid.push({ token, orderId });
+    else paid.push({ token, orderId, index });
   };
+  await sleep(SETTLE_MS);
   const inFlight: Promise<void>[] = [];
   const start = performance.now();
   for (const [i, order] of awaiting.entries()) {
     const due = start + (i * 1000) / RATE;
     await sleep(Math.max(0, due - performance.now()));
-    inFlight.push(pay(order).catch((error: unknown) => void failures.push(String(error))));
+    inFlight.push(pay(order, i).catch((error: unknown) => void failures.push(String(error))));
   }
   await Promise.all(inFlight);
 
@@ -92,28 +97,36 @@ export async function paymentScenario(): Promise<BenchSection> {
     }
   }
   const webhookToPaid: number[] = [];
-  for (const { token, orderId } of paid) {
+  const warmupToPaid: number[] = [];
+  for (const { token, orderId, index } of paid) {
     const order = await waitForStatus(token, orderId, 'PAID');
     const paidAt = Date.parse(order.statusHistory.find((change) => change.status === 'PAID')?.at ?? '');
     const { data: intents } = await providerGet<{ data: { id: string }[] }>(`/v1/payment_intents?order_id=${orderId}`);
     const sentAt = delivered.get(intents[0]?.id ?? '');
-    if (sentAt !== undefined && Number.isFinite(paidAt)) webhookToPaid.push(paidAt - sentAt);
+    if (sentAt !== undefined && Number.isFinite(paidAt)) {
+      (index < WARMUP ? warmupToPaid : webhookToPaid).push(paidAt - sentAt);
+    }
   }
   const ms = (values: number[], q: number) => `${(q === 50 ? median(values) : percentile(values, q)).toFixed(0)} ms`;
   return {
     id: 'payment',
     title: 'Payment: from the provider’s webhook to PAID',
     body: `
-${SHOPPERS} shoppers first place ${ORDERS} orders (untimed); then the orders are paid with the
+${SHOPPERS} shoppers first place ${ORDERS} orders (untimed), and the platform is left ${SETTLE_MS / 1000} s to
+drain what the checkouts set off; then the orders are paid with the
 success test card through the router at a fixed ${RATE} payments/s (each card tokenized at the
 provider simulator first). The provider decides about 200 ms later
 and sends its signed webhook; the interval below runs from the webhook's send time to the
 PAID entry in the order's history: signature check and outcome in the payment database,
-outbox → Debezium → Kafka → order worker → PAID.
+outbox → Debezium → Kafka → order worker → PAID. The first ${WARMUP} payments (${WARMUP / RATE} s) are
+reported on a row of their own: while payments start after the quiet spell, latency runs high
+for some seconds, for a reason not yet found (it is not the checkouts' aftermath: the pause
+before paying does not change it).
 
 | measure | p50 | p99 | samples |
 | --- | --- | --- | --- |
-| webhook sent → order PAID | ${ms(webhookToPaid, 50)} | ${ms(webhookToPaid, 99)} | ${webhookToPaid.length} |
+| webhook sent → order PAID (after the warm-up) | ${ms(webhookToPaid, 50)} | ${ms(webhookToPaid, 99)} | ${webhookToPaid.length} |
+| webhook sent → order PAID, the first ${WARMUP} payments | ${ms(warmupToPaid, 50)} | ${ms(warmupToPaid, 99)} | ${warmupToPaid.length} |
 | payOrder through the router | ${ms(payLatencies, 50)} | ${ms(payLatencies, 99)} | ${payLatencies.length} |
 
 Orders that could not be placed: ${prepared.errors}${prepared.firstError ? ` (${prepared.firstError})` : ''}; payments refused: ${failures.length}${failures[0] ? ` (${failures[0]})` : ''}.
