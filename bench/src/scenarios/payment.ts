@@ -24,7 +24,7 @@ const SHOPPERS = 8;
 const ORDERS = 260;
 /** Payments per second, sent on a fixed schedule whatever the answers' latency. */
 const RATE = 10;
-/** The first six seconds of payments, reported apart: latency runs high while payments start after a quiet spell. */
+/** The first six seconds of payments, reported apart: the payment path's first use since the platform started. */
 const WARMUP = 60;
 /** Pause after placing the orders, so the checkouts' own aftermath (stock, search updates) has drained. */
 const SETTLE_MS = 5000;
@@ -119,9 +119,10 @@ provider simulator first). The provider decides about 200 ms later
 and sends its signed webhook; the interval below runs from the webhook's send time to the
 PAID entry in the order's history: signature check and outcome in the payment database,
 outbox → Debezium → Kafka → order worker → PAID. The first ${WARMUP} payments (${WARMUP / RATE} s) are
-reported on a row of their own: while payments start after the quiet spell, latency runs high
-for some seconds, for a reason not yet found (it is not the checkouts' aftermath: the pause
-before paying does not change it).
+reported on a row of their own. The platform was just started and this is the first use of its
+payment path: for some seconds every hop is slow at once (payOrder itself, the outbox to Kafka,
+Kafka to the order worker) while the processes' payment code warms up; the pause after the
+checkouts does not change that.
 
 | measure | p50 | p99 | samples |
 | --- | --- | --- | --- |
