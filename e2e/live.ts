@@ -5,6 +5,7 @@
  */
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { eventually } from '@emporium/testing';
 import { ROUTER_URL } from './client.ts';
 import type { Money } from './shop.ts';
 
@@ -76,6 +77,13 @@ export function watch(client: Client, query: string, variables: Record<string, u
 
 export const statuses = (results: readonly StatusResult[]): string[] =>
   results.map((result) => result.data?.orderStatusChanged.status ?? '');
+
+/** Waits until a subscription has seen `status`. */
+export const sees = (results: readonly StatusResult[], status: string, timeoutMs = 30_000): Promise<true> =>
+  eventually(async () => (statuses(results).includes(status) ? true : undefined), {
+    what: `${status} on the subscription`,
+    timeoutMs,
+  });
 
 export const sequences = (results: readonly StatusResult[]): number[] =>
   results.map((result) => result.data?.orderStatusChanged.sequence ?? -1);

@@ -17,9 +17,9 @@ import {
   disconnectAll,
   orderFigures,
   routerFigures,
+  sees,
   statuses,
   watch,
-  type StatusResult,
 } from './live.ts';
 import {
   addToCart,
@@ -121,12 +121,6 @@ async function awaitingPayment(): Promise<{ token: string; orderId: string }> {
   await orderReaches(token, orderId, 'AWAITING_PAYMENT');
   return { token, orderId };
 }
-
-const sees = (results: readonly StatusResult[], status: string): Promise<true> =>
-  eventually(async () => (statuses(results).includes(status) ? true : undefined), {
-    what: `${status} on the subscription`,
-    timeoutMs: 30_000,
-  });
 
 /** Payment outcomes as the payment service publishes them, so this file needs no provider. */
 async function paid(orderId: string): Promise<void> {

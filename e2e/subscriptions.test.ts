@@ -11,10 +11,10 @@ import {
   disconnectAll,
   orderFigures,
   routerFigures,
+  sees,
   sequences,
   statuses,
   watch,
-  type StatusResult,
 } from './live.ts';
 import {
   CARDS,
@@ -38,13 +38,6 @@ const order = SUBGRAPHS.find((subgraph) => subgraph.name === 'order');
 const ORDER_BASE_URL = order ? serviceUrl(order, '') : '';
 
 afterEach(disconnectAll);
-
-/** Waits until a subscription has seen `status`. */
-const sees = (results: readonly StatusResult[], status: string, timeoutMs = 30_000): Promise<true> =>
-  eventually(async () => (statuses(results).includes(status) ? true : undefined), {
-    what: `${status} on the subscription`,
-    timeoutMs,
-  });
 
 /** Pays by card through the router, as the shopper's browser would. */
 async function pay(token: string, orderId: string, card: string): Promise<void> {
