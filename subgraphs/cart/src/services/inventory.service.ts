@@ -108,6 +108,16 @@ export class InventoryService {
       return await ctx.em.transactional(async (em) => {
         if (!(await claimEvent(em, INVENTORY_CONSUMER, event.id))) return 'duplicate';
         if (!(await this.#insertReservation(em, order, lines, 'HELD'))) return 'duplicate';
+        await appendToOutbox(em, {
+          type: 'StockReserved',
+          aggregateId: order.orderId,
+          payload: { orderId: order.orderId, lines, reservedAt: now() },
+        });
+        await this.#takeFromCart(em, order.userId, lines);
+        // The stock rows last: each update locks its row until commit, and a hot product's
+        // row is what every concurrent reservation waits for, so it is held for one round
+        // trip and the commit rather than for the whole transaction. A shortage still rolls
+        // back everything above.
         for (const line of lines) {
           const held = await em.execute<{ product_id: string }[]>(
             `update inventory set reserved = reserved + ?, updated_at = now()
@@ -116,12 +126,6 @@ export class InventoryService {
           );
           if (held.length === 0) throw new Shortage(line.productId);
         }
-        await appendToOutbox(em, {
-          type: 'StockReserved',
-          aggregateId: order.orderId,
-          payload: { orderId: order.orderId, lines, reservedAt: now() },
-        });
-        await this.#takeFromCart(em, order.userId, lines);
         return 'reserved';
       });
     } catch (error) {
@@ -146,7 +150,21 @@ export class InventoryService {
       const lines = mergeLines(
         typeof held.lines === 'string' ? (JSON.parse(held.lines) as ReservedLine[]) : held.lines,
       );
-      // Paid units leave stock (on hand and reserved both drop); released ones become available again.
+      if (next === 'COMMITTED') {
+        await appendToOutbox(em, {
+          type: 'StockCommitted',
+          aggregateId: orderId,
+          payload: { orderId, committedAt: now() },
+        });
+      } else {
+        await appendToOutbox(em, {
+          type: 'StockReleased',
+          aggregateId: orderId,
+          payload: { orderId, reason: status === 'EXPIRED' ? 'EXPIRED' : 'CANCELLED', releasedAt: now() },
+        });
+      }
+      // Paid units leave stock (on hand and reserved both drop); released ones become available
+      // again. The stock rows last, as in `reserve`, so their locks are held the least.
       const sql =
         next === 'COMMITTED'
           ? 'update inventory set on_hand = on_hand - ?, reserved = reserved - ?, updated_at = now() where product_id = ?'
@@ -156,20 +174,7 @@ export class InventoryService {
           next === 'COMMITTED' ? [line.quantity, line.quantity, line.productId] : [line.quantity, line.productId];
         await em.execute(sql, params);
       }
-      if (next === 'COMMITTED') {
-        await appendToOutbox(em, {
-          type: 'StockCommitted',
-          aggregateId: orderId,
-          payload: { orderId, committedAt: now() },
-        });
-        return 'committed';
-      }
-      await appendToOutbox(em, {
-        type: 'StockReleased',
-        aggregateId: orderId,
-        payload: { orderId, reason: status === 'EXPIRED' ? 'EXPIRED' : 'CANCELLED', releasedAt: now() },
-      });
-      return 'released';
+      return next === 'COMMITTED' ? 'committed' : 'released';
     });
   }
 
