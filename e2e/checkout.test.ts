@@ -143,6 +143,26 @@ describe('checkout', () => {
     expect(mine.data?.myOrders.edges).toHaveLength(1);
   });
 
+  it('places one order, and reserves once, when the same key arrives several times at once', async () => {
+    const product = await productOnSale('12.00', 10);
+    const token = await newShopper();
+    await addToCart(token, product.id, 2);
+    const key = randomUUID();
+    // A double click, or a client retrying before the first answer: the requests race to insert.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => checkout(token, key)));
+    const ids = new Set(answers.map((answer) => answer.order?.id));
+    expect(answers.flatMap((answer) => answer.userErrors)).toEqual([]);
+    expect(ids.size).toBe(1);
+
+    const placed = await orderReaches(token, [...ids][0] ?? '', 'AWAITING_PAYMENT');
+    expect(placed.statusHistory.map((change) => change.status)).toEqual(['PENDING', 'AWAITING_PAYMENT']);
+    const mine = await run<{ myOrders: { edges: unknown[] } }>('MyOrders', {}, { token });
+    expect(mine.data?.myOrders.edges).toHaveLength(1);
+    // The checkouts that lost the race wrote no events: a second OrderPlaced would reserve again.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await stockOf(product.id)).toEqual({ available: 8, onHand: 10, reserved: 2 });
+  });
+
   it('refuses an empty cart and a total the shopper did not see, placing no order', async () => {
     const token = await newShopper();
     expect((await checkout(token)).userErrors.map((error) => error.code)).toEqual(['CART_EMPTY']);

@@ -81,6 +81,7 @@ export {
   PROCESSED_EVENTS_TABLE_DDL,
   appendToOutbox,
   claimEvent,
+  outboxInsert,
   pruneEventTables,
 } from './outbox.ts';
-export type { OutboxEntry, OutboxEvent } from './outbox.ts';
+export type { AnyOutboxEvent, OutboxEntry, OutboxEvent, OutboxInsert } from './outbox.ts';

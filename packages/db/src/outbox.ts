@@ -57,22 +57,60 @@ export interface OutboxEvent<T extends EventType> {
   payload: EventPayloads[T];
 }
 
+/** One outbox row's placeholders, with the casts a VALUES list needs. */
+const OUTBOX_ROW = '(?::uuid, ?, ?, ?, ?::jsonb)';
+
+/** Any one event to publish, its payload typed by its own type. */
+export type AnyOutboxEvent = { [T in EventType]: OutboxEvent<T> }[EventType];
+
+/** An outbox insert as SQL text and its parameters, for a statement that writes more besides. */
+export interface OutboxInsert {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * The insert of these events into the outbox, to use as a data-modifying CTE of a statement
+ * that also changes the state they describe: one round trip instead of a transaction's
+ * several. With `onlyIf` (the name of another CTE) the events are written only when that CTE
+ * returned a row, e.g. when an `insert ... on conflict do nothing` did insert. Payloads are
+ * checked against their JSON Schemas here, as {@link appendToOutbox} does.
+ */
+export function outboxInsert(events: readonly AnyOutboxEvent[], onlyIf?: string): OutboxInsert {
+  if (events.length === 0) throw new Error('an outbox insert needs at least one event');
+  if (onlyIf !== undefined && !/^[a-z_][a-z0-9_]*$/.test(onlyIf)) throw new Error(`not a CTE name: ${onlyIf}`);
+  const rows = events.map(outboxRow);
+  return {
+    sql: `insert into outbox (id, aggregatetype, aggregateid, type, payload)
+      select * from (values ${rows.map(() => OUTBOX_ROW).join(', ')}) as event (id, aggregatetype, aggregateid, type, payload)${
+        onlyIf === undefined ? '' : ` where exists (select 1 from ${onlyIf})`
+      }`,
+    params: rows.flatMap((row) => row.params),
+  };
+}
+
 /**
  * Appends an event to the outbox in the EntityManager's current transaction. The payload is
  * checked against its JSON Schema first: an invalid event fails the transaction here rather
  * than every consumer later. Returns the event's id.
  */
 export async function appendToOutbox<T extends EventType>(em: EntityManager, event: OutboxEvent<T>): Promise<string> {
+  const row = outboxRow(event);
+  await em.execute(
+    `insert into outbox (id, aggregatetype, aggregateid, type, payload) values ${OUTBOX_ROW}`,
+    row.params,
+  );
+  return row.id;
+}
+
+/** A checked event as an outbox row: its new id, and the parameters for {@link OUTBOX_ROW}. */
+function outboxRow<T extends EventType>(event: OutboxEvent<T>): { id: string; params: unknown[] } {
   validatePayload(event.type, event.payload);
   const id = randomUUID();
-  await em.execute('insert into outbox (id, aggregatetype, aggregateid, type, payload) values (?, ?, ?, ?, ?::jsonb)', [
+  return {
     id,
-    EVENT_TOPICS[event.type].aggregateType,
-    event.aggregateId,
-    event.type,
-    JSON.stringify(event.payload),
-  ]);
-  return id;
+    params: [id, EVENT_TOPICS[event.type].aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload)],
+  };
 }
 
 /**

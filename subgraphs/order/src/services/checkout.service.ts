@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Caller } from '@emporium/auth';
-import { appendToOutbox, type EntityManager } from '@emporium/db';
+import { outboxInsert, type EntityManager } from '@emporium/db';
 import { badUserInput, requireCaller, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { CURRENCY_CODE, formatMinor, parseAmount } from '@emporium/money';
@@ -55,8 +55,8 @@ export class CheckoutService {
     if (!IDEMPOTENCY_KEY.test(key)) throw badUserInput('idempotencyKey must be 1 to 128 printable characters');
     const expected = input.expectedTotal ? readExpectedTotal(input.expectedTotal) : null;
 
-    const existing = await findByKey(ctx.em, caller.userId, key);
-    const snapshot = await this.readCart(ctx, caller);
+    // Independent reads, so at once: a retry is told from a new checkout only after both.
+    const [existing, snapshot] = await Promise.all([findByKey(ctx.em, caller.userId, key), this.readCart(ctx, caller)]);
     const fingerprint = cartFingerprint(snapshot.lines);
     if (existing) return replay(existing, snapshot, fingerprint);
 
@@ -75,8 +75,8 @@ export class CheckoutService {
       };
     }
 
-    const placedId = await this.place(ctx.em, caller, key, fingerprint, priced);
-    if (placedId) return { order: await ctx.em.findOneOrFail(OrderSchema, { id: placedId }), userErrors: [] };
+    const placed = await this.place(ctx.em, caller, key, fingerprint, priced);
+    if (placed) return { order: placed, userErrors: [] };
     // A concurrent checkout with the same key placed it first: answer as a retry would be.
     const raced = await findByKey(ctx.em, caller.userId, key);
     if (!raced) throw new Error('the idempotency key conflicted, yet no order holds it');
@@ -106,9 +106,11 @@ export class CheckoutService {
   }
 
   /**
-   * Inserts the order, its lines, its first history row and both events. Returns null when
-   * an order with this key already exists (committed by a concurrent checkout): the insert
-   * then does nothing, and neither does the rest.
+   * Inserts the order, its lines, its first history row and both events, in one statement:
+   * one round trip, atomic as a transaction is, and the order row comes back from it.
+   * Returns null when an order with this key already exists (committed by a concurrent
+   * checkout): the insert then does nothing, and neither does the rest, which is written
+   * only for an order this statement inserted.
    */
   private async place(
     em: EntityManager,
@@ -116,68 +118,84 @@ export class CheckoutService {
     key: string,
     fingerprint: string,
     cart: PricedCart,
-  ): Promise<string | null> {
+  ): Promise<Order | null> {
     const id = randomUUID();
     const placedAt = new Date();
     const expiresAt = new Date(placedAt.getTime() + this.#options.reservationTtlSeconds * 1000);
-    return em.transactional(async (tx) => {
-      const inserted = await tx.execute<{ id: string }[]>(
-        `insert into orders (id, user_id, status, idempotency_key, cart_fingerprint, total_minor, currency_code,
+    const money = (amountMinor: number) => ({ amountMinor, currencyCode: cart.currencyCode });
+    const events = outboxInsert(
+      [
+        {
+          type: 'OrderPlaced',
+          aggregateId: id,
+          payload: {
+            orderId: id,
+            userId: caller.userId,
+            lines: cart.lines.map((line) => ({
+              productId: line.productId,
+              quantity: line.quantity,
+              unitPrice: money(line.unitPriceMinor),
+            })),
+            total: money(cart.totalMinor),
+            placedAt: placedAt.toISOString(),
+            reservationExpiresAt: expiresAt.toISOString(),
+          },
+        },
+        {
+          type: 'OrderStatusChanged',
+          aggregateId: id,
+          payload: {
+            orderId: id,
+            userId: caller.userId,
+            sequence: 1,
+            status: 'PENDING',
+            previousStatus: null,
+            reason: null,
+            at: placedAt.toISOString(),
+          },
+        },
+      ],
+      'placed',
+    );
+    const rows = await em.execute<Record<string, unknown>[]>(
+      `with placed as (
+         insert into orders (id, user_id, status, idempotency_key, cart_fingerprint, total_minor, currency_code,
            reservation_expires_at, status_sequence, created_at, updated_at)
          values (?, ?, 'PENDING', ?, ?, ?, ?, ?, 1, ?, ?)
-         on conflict (user_id, idempotency_key) do nothing returning id`,
-        [id, caller.userId, key, fingerprint, cart.totalMinor, cart.currencyCode, expiresAt, placedAt, placedAt],
-      );
-      if (inserted.length === 0) return null;
-      await tx.execute(
-        `insert into order_lines (id, order_id, product_id, quantity, unit_price_minor, currency_code, position)
-         values ${cart.lines.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        cart.lines.flatMap((line, position) => [
+         on conflict (user_id, idempotency_key) do nothing
+         returning *
+       ), lines as (
+         insert into order_lines (id, order_id, product_id, quantity, unit_price_minor, currency_code, position)
+         select line.id, placed.id, line.product_id, line.quantity, line.unit_price_minor, placed.currency_code, line.position
+         from placed, (values ${cart.lines.map(() => '(?::uuid, ?::uuid, ?::int, ?::bigint, ?::int)').join(', ')})
+           as line (id, product_id, quantity, unit_price_minor, position)
+       ), history as (
+         insert into order_status_history (order_id, sequence, status, reason, at)
+         select id, 1, 'PENDING', null, created_at from placed
+       ), events as (${events.sql})
+       select * from placed`,
+      [
+        id,
+        caller.userId,
+        key,
+        fingerprint,
+        cart.totalMinor,
+        cart.currencyCode,
+        expiresAt,
+        placedAt,
+        placedAt,
+        ...cart.lines.flatMap((line, position) => [
           randomUUID(),
-          id,
           line.productId,
           line.quantity,
           line.unitPriceMinor,
-          cart.currencyCode,
           position,
         ]),
-      );
-      await tx.execute(
-        `insert into order_status_history (order_id, sequence, status, reason, at) values (?, 1, 'PENDING', null, ?)`,
-        [id, placedAt],
-      );
-      const money = (amountMinor: number) => ({ amountMinor, currencyCode: cart.currencyCode });
-      await appendToOutbox(tx, {
-        type: 'OrderPlaced',
-        aggregateId: id,
-        payload: {
-          orderId: id,
-          userId: caller.userId,
-          lines: cart.lines.map((line) => ({
-            productId: line.productId,
-            quantity: line.quantity,
-            unitPrice: money(line.unitPriceMinor),
-          })),
-          total: money(cart.totalMinor),
-          placedAt: placedAt.toISOString(),
-          reservationExpiresAt: expiresAt.toISOString(),
-        },
-      });
-      await appendToOutbox(tx, {
-        type: 'OrderStatusChanged',
-        aggregateId: id,
-        payload: {
-          orderId: id,
-          userId: caller.userId,
-          sequence: 1,
-          status: 'PENDING',
-          previousStatus: null,
-          reason: null,
-          at: placedAt.toISOString(),
-        },
-      });
-      return id;
-    });
+        ...events.params,
+      ],
+    );
+    const [row] = rows;
+    return row ? em.map(OrderSchema, row) : null;
   }
 }
 
