@@ -34,11 +34,12 @@ export interface SearchArgs {
   sort?: ProductSort | null;
 }
 
-/** A validated search, ready to send (the caller adds the index). */
 /**
- * One search is two Elasticsearch requests sent together (msearch): the page of hits, and
- * the facets as a size-0 request, which Elasticsearch's shard request cache can answer for
- * repeated queries until the index next changes. Facets are most of a search's cost.
+ * A validated search, ready to send (the caller adds the index). One search is two
+ * Elasticsearch requests sent together (msearch): the page of hits, and the facets as a
+ * size-0 request. Both go through Elasticsearch's shard request cache, which answers a
+ * repeated request until a refresh changes the index, exactly as an uncached one would.
+ * Facets are most of a search's cost.
  */
 export interface SearchPlan {
   first: number;

@@ -37,8 +37,16 @@ export class SearchService {
   async search(ctx: SearchContext, args: SearchArgs): Promise<ProductSearchConnection> {
     const plan = buildSearchRequest(args);
     try {
+      // Hits are cached only on request (the default caches size-0 requests alone): shoppers
+      // repeat the head queries' first pages, and the product fields that change often
+      // (price, stock) are resolved by their own subgraphs, not read from these hits.
       const { responses } = await this.#client.msearch({
-        searches: [{ index: this.#alias }, plan.hits, { index: this.#alias, request_cache: true }, plan.facets],
+        searches: [
+          { index: this.#alias, request_cache: true },
+          plan.hits,
+          { index: this.#alias, request_cache: true },
+          plan.facets,
+        ],
       });
       const [hits, facets] = responses;
       if (!hits || !facets) throw new Error('msearch answered fewer responses than requests');
