@@ -81,7 +81,8 @@ export {
   PROCESSED_EVENTS_TABLE_DDL,
   appendToOutbox,
   claimEvent,
+  claimEventAndApply,
   outboxInsert,
   pruneEventTables,
 } from './outbox.ts';
-export type { AnyOutboxEvent, OutboxEntry, OutboxEvent, OutboxInsert } from './outbox.ts';
+export type { AnyOutboxEvent, EventEffect, OutboxEntry, OutboxEvent, OutboxInsert } from './outbox.ts';

@@ -125,6 +125,42 @@ export async function claimEvent(em: EntityManager, consumer: string, eventId: s
   return rows.length > 0;
 }
 
+/** A statement that changes state because of an event, for {@link claimEventAndApply}. */
+export interface EventEffect {
+  /**
+   * One insert, update or delete. It must write nothing unless the claim is new, so its
+   * WHERE clause (or its SELECT's, for an insert) includes `exists (select 1 from claimed)`.
+   */
+  sql: string;
+  params: readonly unknown[];
+}
+
+/**
+ * Claims `eventId` for `consumer` and applies `effect` in one statement: atomic as a
+ * transaction is, in one round trip instead of a transaction's four. False means the event
+ * was applied before, and `effect` wrote nothing.
+ */
+export async function claimEventAndApply(
+  em: EntityManager,
+  consumer: string,
+  eventId: string,
+  effect: EventEffect,
+): Promise<boolean> {
+  if (!effect.sql.includes(CLAIMED)) throw new Error(`an event's effect must be guarded by ${CLAIMED}`);
+  // A data-modifying CTE runs to completion whether or not the main query reads it.
+  const rows = await em.execute<{ claimed: number }[]>(
+    `with claimed as (
+       insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id
+     ), effect as (${effect.sql})
+     select count(*)::int as claimed from claimed`,
+    [consumer, eventId, ...effect.params],
+  );
+  return (rows[0]?.claimed ?? 0) > 0;
+}
+
+/** The guard every effect of {@link claimEventAndApply} carries. */
+const CLAIMED = 'exists (select 1 from claimed)';
+
 /**
  * How long outbox rows and processed ids are kept. Debezium reads the outbox from the WAL,
  * so published rows serve only as an audit trail; ids must outlive any redelivery (Kafka's

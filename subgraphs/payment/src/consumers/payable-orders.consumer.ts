@@ -1,4 +1,4 @@
-import { claimEvent, type MikroORM } from '@emporium/db';
+import { claimEventAndApply, type EventEffect, type MikroORM } from '@emporium/db';
 import type { DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from '../services/provider-client.ts';
@@ -19,28 +19,9 @@ export function createPayableOrdersHandler(deps: { orm: MikroORM; provider: Prov
   const logger = deps.logger.child({ component: PAYABLE_ORDERS_CONSUMER });
   return async (event: DomainEvent): Promise<void> => {
     const em = deps.orm.em.fork();
-    const applied = await em.transactional(async (tx) => {
-      if (!(await claimEvent(tx, PAYABLE_ORDERS_CONSUMER, event.id))) return false;
-      if (event.type === 'OrderPlaced') {
-        const { orderId, userId, total, reservationExpiresAt } = event.payload;
-        await tx.execute(
-          `insert into payable_orders
-             (order_id, user_id, total_minor, currency_code, status, status_sequence, reservation_expires_at)
-           values (?, ?, ?, ?, 'PENDING', 0, ?) on conflict (order_id) do nothing`,
-          [orderId, userId, total.amountMinor, total.currencyCode, new Date(reservationExpiresAt)],
-        );
-        return true;
-      }
-      if (event.type === 'OrderStatusChanged') {
-        const { orderId, status, sequence } = event.payload;
-        await tx.execute(
-          'update payable_orders set status = ?, status_sequence = ? where order_id = ? and status_sequence < ?',
-          [status, sequence, orderId, sequence],
-        );
-        return true;
-      }
-      return false;
-    });
+    const effect = payableOrderEffect(event);
+    if (!effect) return;
+    const applied = await claimEventAndApply(em, PAYABLE_ORDERS_CONSUMER, event.id, effect);
     if (!applied) return;
     logger.debug({ eventId: event.id, type: event.type, orderId: event.aggregateId }, 'order event applied');
     if (event.type === 'OrderStatusChanged' && ['EXPIRED', 'CANCELLED'].includes(event.payload.status)) {
@@ -51,4 +32,27 @@ export function createPayableOrdersHandler(deps: { orm: MikroORM; provider: Prov
       }
     }
   };
+}
+
+/** What an order event changes in payable_orders, guarded by its claim; nothing for other events. */
+function payableOrderEffect(event: DomainEvent): EventEffect | undefined {
+  if (event.type === 'OrderPlaced') {
+    const { orderId, userId, total, reservationExpiresAt } = event.payload;
+    return {
+      sql: `insert into payable_orders
+              (order_id, user_id, total_minor, currency_code, status, status_sequence, reservation_expires_at)
+            select ?::uuid, ?::uuid, ?::bigint, ?, 'PENDING', 0, ?::timestamptz where exists (select 1 from claimed)
+            on conflict (order_id) do nothing`,
+      params: [orderId, userId, total.amountMinor, total.currencyCode, new Date(reservationExpiresAt)],
+    };
+  }
+  if (event.type === 'OrderStatusChanged') {
+    const { orderId, status, sequence } = event.payload;
+    return {
+      sql: `update payable_orders set status = ?, status_sequence = ?
+            where order_id = ? and status_sequence < ? and exists (select 1 from claimed)`,
+      params: [status, sequence, orderId, sequence],
+    };
+  }
+  return undefined;
 }
