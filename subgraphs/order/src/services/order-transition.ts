@@ -1,5 +1,5 @@
 import type { EntityManager } from '@emporium/db';
-import { appendToOutbox } from '@emporium/db';
+import { outboxInsert } from '@emporium/db';
 import { allowedFrom, type OrderStatus } from './order-status.ts';
 
 /** A transition that happened. */
@@ -30,44 +30,54 @@ export async function transition(
 ): Promise<StatusChange | null> {
   const from = allowedFrom(to, expectedFrom);
   if (from.length === 0) return null;
-  return em.transactional(async (tx) => {
-    // The lock makes the status read here the one the update replaces, for the event's previousStatus.
-    const [current] = await tx.execute<{ status: OrderStatus }[]>('select status from orders where id = ? for update', [
-      orderId,
-    ]);
-    if (!current || !from.includes(current.status)) return null;
-    const [updated] = await tx.execute<{ user_id: string; status_sequence: number; updated_at: Date | string }[]>(
-      `update orders set status = ?, status_sequence = status_sequence + 1, updated_at = now()
-       where id = ? and status in (?) returning user_id, status_sequence, updated_at`,
-      [to, orderId, from],
-    );
-    if (!updated) return null;
-    const change: StatusChange = {
-      orderId,
-      userId: updated.user_id,
-      sequence: updated.status_sequence,
-      status: to,
-      previousStatus: current.status,
-      reason,
-      at: new Date(updated.updated_at),
-    };
-    await tx.execute(
-      'insert into order_status_history (order_id, sequence, status, reason, at) values (?, ?, ?, ?, ?)',
-      [orderId, change.sequence, to, reason, change.at],
-    );
-    await appendToOutbox(tx, {
-      type: 'OrderStatusChanged',
-      aggregateId: orderId,
-      payload: {
+  // The caller's transaction when it has one (a consumer claims its event in it), else a new one.
+  return em.transactional(
+    async (tx) => {
+      // The subquery locks the row and reads the status the update replaces, for the event's
+      // previousStatus, in the same statement.
+      const [updated] = await tx.execute<
+        { previous_status: OrderStatus; user_id: string; status_sequence: number; updated_at: Date | string }[]
+      >(
+        `update orders set status = ?, status_sequence = orders.status_sequence + 1, updated_at = now()
+         from (select id, status from orders where id = ? for update) previous
+         where orders.id = previous.id and previous.status in (?)
+         returning previous.status as previous_status, orders.user_id, orders.status_sequence, orders.updated_at`,
+        [to, orderId, from],
+      );
+      if (!updated) return null;
+      const change: StatusChange = {
         orderId,
-        userId: change.userId,
-        sequence: change.sequence,
+        userId: updated.user_id,
+        sequence: updated.status_sequence,
         status: to,
-        previousStatus: change.previousStatus,
+        previousStatus: updated.previous_status,
         reason,
-        at: change.at.toISOString(),
-      },
-    });
-    return change;
-  });
+        at: new Date(updated.updated_at),
+      };
+      const event = outboxInsert([
+        {
+          type: 'OrderStatusChanged',
+          aggregateId: orderId,
+          payload: {
+            orderId,
+            userId: change.userId,
+            sequence: change.sequence,
+            status: to,
+            previousStatus: change.previousStatus,
+            reason,
+            at: change.at.toISOString(),
+          },
+        },
+      ]);
+      await tx.execute(
+        `with history as (
+           insert into order_status_history (order_id, sequence, status, reason, at) values (?, ?, ?, ?, ?)
+         )
+         ${event.sql}`,
+        [orderId, change.sequence, to, reason, change.at, ...event.params],
+      );
+      return change;
+    },
+    { propagation: 'required' },
+  );
 }
