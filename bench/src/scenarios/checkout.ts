@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { cpuAboveIdle, cpuRates, cpuSeconds, untilQuiet } from '../cpu.ts';
 import { runLoad } from '../load.ts';
+import type { BenchPlatform } from '../platform.ts';
 import { graphql, productOnSale, registerShoppers, signInAdmin, sleep } from '../shop.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
@@ -13,6 +16,8 @@ import { median, percentile } from '../stats.ts';
 const SHOPPERS = 64;
 const PURCHASES = 1500;
 const STOCK = 1000;
+/** Longest wait after the last checkout for the outbox, Debezium, Kafka and the consumers to catch up. */
+const DRAIN_MAX_MS = 120_000;
 
 interface UserError {
   code: string;
@@ -25,13 +30,17 @@ interface OrdersPage {
   };
 }
 
-export async function checkoutScenario(): Promise<BenchSection> {
+export async function checkoutScenario(platform: BenchPlatform): Promise<BenchSection> {
   const admin = await signInAdmin();
   const productId = await productOnSale(admin, 'Flash Sale Phone', '699.00', STOCK);
   const shoppers = await registerShoppers(SHOPPERS, 'flash');
 
   const outcomes = new Map<string, number>();
   const latencies: number[] = [];
+  // What the platform uses doing nothing (consumers polling, heartbeats), so that it can be
+  // told apart from what the purchases cost.
+  const idle = await cpuRates(platform, 5000);
+  const cpuBefore = cpuSeconds(platform);
   const started = performance.now();
   const result = await runLoad({
     concurrency: SHOPPERS,
@@ -56,6 +65,11 @@ export async function checkoutScenario(): Promise<BenchSection> {
     },
   });
   const elapsedS = (performance.now() - started) / 1000;
+  // The saga runs behind the answers: let it drain before reading the CPU it took.
+  const drainS = await untilQuiet(platform, idle, DRAIN_MAX_MS);
+  const cpu = cpuAboveIdle(cpuBefore, cpuSeconds(platform), idle, (performance.now() - started) / 1000);
+  const cpuTotal = cpu.reduce((sum, [, seconds]) => sum + seconds, 0);
+  const perPurchaseMs = (seconds: number) => ((seconds * 1000) / PURCHASES).toFixed(1);
 
   // Let the saga settle, then count what each order became.
   const statuses = new Map<string, number>();
@@ -124,6 +138,20 @@ Orders once settled (stock ${STOCK}; reserved now ${product.inventory.reserved},
 | status | orders | units |
 | --- | --- | --- |
 ${table(statuses, units)}
+
+CPU per purchase (add to cart, checkout, and the saga each sets off: outbox, Debezium, Kafka,
+the consumers, search's stock updates) by process, from the start of the load until the
+platform was back to idle ${drainS.toFixed(0)} s after the last checkout, less what each process
+uses when idle. The machine has ${cpus().length} cores, so this CPU alone bounds it at
+**${((cpus().length * PURCHASES) / cpuTotal).toFixed(0)} purchases/s** with every core busy:
+
+| process | CPU ms per purchase |
+| --- | --- |
+${cpu
+  .filter(([, seconds]) => (seconds * 1000) / PURCHASES >= 0.5)
+  .map(([part, seconds]) => `| ${part} | ${perPurchaseMs(seconds)} |`)
+  .join('\n')}
+| all | ${perPurchaseMs(cpuTotal)} |
 
 Oversold: **${oversold ? 'YES' : 'no'}** (units held by orders ≤ stock, reserved = those units, available ≥ 0).
 `,
