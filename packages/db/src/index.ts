@@ -80,6 +80,7 @@ export {
   OutboxEntrySchema,
   PROCESSED_EVENTS_TABLE_DDL,
   appendToOutbox,
+  claimCte,
   claimEvent,
   claimEventAndApply,
   outboxInsert,

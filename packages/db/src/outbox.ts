@@ -136,6 +136,20 @@ export interface EventEffect {
 }
 
 /**
+ * The claim of `eventId` for `consumer` as a CTE named `claimed`, for a statement that also
+ * applies the event: it returns a row only if the event was not applied before, so every
+ * effect in that statement is guarded by `exists (select 1 from claimed)`.
+ */
+export function claimCte(consumer: string, eventId: string): { sql: string; params: unknown[] } {
+  return {
+    sql: `claimed as (
+       insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id
+     )`,
+    params: [consumer, eventId],
+  };
+}
+
+/**
  * Claims `eventId` for `consumer` and applies `effect` in one statement: atomic as a
  * transaction is, in one round trip instead of a transaction's four. False means the event
  * was applied before, and `effect` wrote nothing.
@@ -147,13 +161,12 @@ export async function claimEventAndApply(
   effect: EventEffect,
 ): Promise<boolean> {
   if (!effect.sql.includes(CLAIMED)) throw new Error(`an event's effect must be guarded by ${CLAIMED}`);
+  const claim = claimCte(consumer, eventId);
   // A data-modifying CTE runs to completion whether or not the main query reads it.
   const rows = await em.execute<{ claimed: number }[]>(
-    `with claimed as (
-       insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id
-     ), effect as (${effect.sql})
+    `with ${claim.sql}, effect as (${effect.sql})
      select count(*)::int as claimed from claimed`,
-    [consumer, eventId, ...effect.params],
+    [...claim.params, ...effect.params],
   );
   return (rows[0]?.claimed ?? 0) > 0;
 }

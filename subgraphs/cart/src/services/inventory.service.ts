@@ -1,4 +1,4 @@
-import { appendToOutbox, claimEvent, type EntityManager } from '@emporium/db';
+import { appendToOutbox, claimCte, claimEvent, outboxInsert, type EntityManager } from '@emporium/db';
 import type { DomainEvent, OrderPlaced, OrderStatusChanged, StockReservationRejected } from '@emporium/events';
 import { requireRole, userError, type UserError } from '@emporium/graphql-server';
 import type { CartContext, UnitOfWork } from '../context.ts';
@@ -106,14 +106,7 @@ export class InventoryService {
     const lines = mergeLines(order.lines);
     try {
       return await ctx.em.transactional(async (em) => {
-        if (!(await claimEvent(em, INVENTORY_CONSUMER, event.id))) return 'duplicate';
-        if (!(await this.#insertReservation(em, order, lines, 'HELD'))) return 'duplicate';
-        await appendToOutbox(em, {
-          type: 'StockReserved',
-          aggregateId: order.orderId,
-          payload: { orderId: order.orderId, lines, reservedAt: now() },
-        });
-        await this.#takeFromCart(em, order.userId, lines);
+        if (!(await this.#hold(em, event.id, order, lines))) return 'duplicate';
         // The stock rows last: each update locks its row until commit, and a hot product's
         // row is what every concurrent reservation waits for, so it is held for one round
         // trip and the commit rather than for the whole transaction. A shortage still rolls
@@ -226,19 +219,57 @@ export class InventoryService {
   }
 
   /** Bought units leave the shopper's cart: a line drops by what was bought and goes when nothing is left. */
-  async #takeFromCart(em: EntityManager, userId: string, lines: readonly ReservedLine[]): Promise<void> {
-    for (const line of lines) {
-      await em.execute('delete from cart_lines where cart_id = ? and product_id = ? and quantity <= ?', [
-        userId,
-        line.productId,
-        line.quantity,
-      ]);
-      await em.execute('update cart_lines set quantity = quantity - ? where cart_id = ? and product_id = ?', [
-        line.quantity,
-        userId,
-        line.productId,
-      ]);
-    }
+  /**
+   * The reservation's bookkeeping, in one statement: claims the event, records the HELD
+   * reservation, publishes StockReserved and takes the bought units out of the shopper's
+   * cart (a line bought whole goes, a bigger one shrinks). False, writing nothing else, when
+   * the event was applied before or the order already has a reservation.
+   */
+  async #hold(em: EntityManager, eventId: string, order: OrderPlaced, lines: ReservedLine[]): Promise<boolean> {
+    const claim = claimCte(INVENTORY_CONSUMER, eventId);
+    const reserved = outboxInsert(
+      [
+        {
+          type: 'StockReserved',
+          aggregateId: order.orderId,
+          payload: { orderId: order.orderId, lines, reservedAt: now() },
+        },
+      ],
+      'held',
+    );
+    const [row] = await em.execute<{ held: number }[]>(
+      `with ${claim.sql},
+       held as (
+         insert into reservations (order_id, user_id, lines, status, expires_at)
+         select ?::uuid, ?::uuid, ?::jsonb, 'HELD', ?::timestamptz where exists (select 1 from claimed)
+         on conflict (order_id) do nothing returning order_id
+       ),
+       events as (${reserved.sql}),
+       bought (product_id, quantity) as (values ${lines.map(() => '(?::uuid, ?::int)').join(', ')}),
+       emptied as (
+         delete from cart_lines using bought
+         where cart_lines.cart_id = ? and cart_lines.product_id = bought.product_id
+           and cart_lines.quantity <= bought.quantity and exists (select 1 from held)
+       ),
+       shrunk as (
+         update cart_lines set quantity = cart_lines.quantity - bought.quantity from bought
+         where cart_lines.cart_id = ? and cart_lines.product_id = bought.product_id
+           and cart_lines.quantity > bought.quantity and exists (select 1 from held)
+       )
+       select count(*)::int as held from held`,
+      [
+        ...claim.params,
+        order.orderId,
+        order.userId,
+        JSON.stringify(lines),
+        order.reservationExpiresAt,
+        ...reserved.params,
+        ...lines.flatMap((line) => [line.productId, line.quantity]),
+        order.userId,
+        order.userId,
+      ],
+    );
+    return (row?.held ?? 0) > 0;
   }
 }
 
