@@ -61,7 +61,14 @@ export class CheckoutService {
     if (existing) return replay(existing, snapshot, fingerprint);
 
     const priced = priceCart(snapshot);
-    if ('code' in priced) return { order: null, userErrors: [priced] };
+    if ('code' in priced) {
+      // A concurrent request with this key may have placed its order, and the reservation
+      // emptied the cart, after the key was looked up but before the cart was read. The
+      // cart read saw the reservation, so a second look finds the order that caused it.
+      const placedMeanwhile = priced.code === 'CART_EMPTY' ? await findByKey(ctx.em, caller.userId, key) : null;
+      if (placedMeanwhile) return replay(placedMeanwhile, snapshot, fingerprint);
+      return { order: null, userErrors: [priced] };
+    }
     if (expected && (expected.minor !== BigInt(priced.totalMinor) || expected.currencyCode !== priced.currencyCode)) {
       const now = formatMinor(priced.totalMinor, priced.currencyCode);
       return {
