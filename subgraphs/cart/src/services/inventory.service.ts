@@ -218,7 +218,6 @@ export class InventoryService {
     return inserted.length > 0;
   }
 
-  /** Bought units leave the shopper's cart: a line drops by what was bought and goes when nothing is left. */
   /**
    * The reservation's bookkeeping, in one statement: claims the event, records the HELD
    * reservation, publishes StockReserved and takes the bought units out of the shopper's
