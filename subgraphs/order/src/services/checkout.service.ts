@@ -55,8 +55,11 @@ export class CheckoutService {
     if (!IDEMPOTENCY_KEY.test(key)) throw badUserInput('idempotencyKey must be 1 to 128 printable characters');
     const expected = input.expectedTotal ? readExpectedTotal(input.expectedTotal) : null;
 
-    // Independent reads, so at once: a retry is told from a new checkout only after both.
-    const [existing, snapshot] = await Promise.all([findByKey(ctx.em, caller.userId, key), this.readCart(ctx, caller)]);
+    // The key first: its lookup waits for a connection of the bounded pool, which spaces out
+    // a burst of checkouts before they all reach the cart service at once (read together,
+    // 200 simultaneous checkouts pushed cart reads past their timeout).
+    const existing = await findByKey(ctx.em, caller.userId, key);
+    const snapshot = await this.readCart(ctx, caller);
     const fingerprint = cartFingerprint(snapshot.lines);
     if (existing) return replay(existing, snapshot, fingerprint);
 
