@@ -76,6 +76,7 @@ export async function migrate(orm: MikroORM, options: Pick<OrmOptions, 'service'
 export {
   EVENT_PRUNE_INTERVAL_MS,
   EVENT_RETENTION_DAYS,
+  IF_CLAIMED,
   OUTBOX_TABLE_DDL,
   OutboxEntrySchema,
   PROCESSED_EVENTS_TABLE_DDL,

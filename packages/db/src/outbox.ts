@@ -118,18 +118,22 @@ function outboxRow<T extends EventType>(event: OutboxEvent<T>): { id: string; pa
  * applied before: the caller must then change nothing.
  */
 export async function claimEvent(em: EntityManager, consumer: string, eventId: string): Promise<boolean> {
-  const rows = await em.execute<{ event_id: string }[]>(
-    'insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id',
-    [consumer, eventId],
-  );
+  const rows = await em.execute<{ event_id: string }[]>(CLAIM, [consumer, eventId]);
   return rows.length > 0;
 }
+
+/** The claim itself: a row comes back only for an event not applied before. */
+const CLAIM =
+  'insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id';
+
+/** The guard of every effect written in the statement of a claim: true only if the claim is new. */
+export const IF_CLAIMED = 'exists (select 1 from claimed)';
 
 /** A statement that changes state because of an event, for {@link claimEventAndApply}. */
 export interface EventEffect {
   /**
    * One insert, update or delete. It must write nothing unless the claim is new, so its
-   * WHERE clause (or its SELECT's, for an insert) includes `exists (select 1 from claimed)`.
+   * WHERE clause (or its SELECT's, for an insert) includes {@link IF_CLAIMED}.
    */
   sql: string;
   params: readonly unknown[];
@@ -138,13 +142,11 @@ export interface EventEffect {
 /**
  * The claim of `eventId` for `consumer` as a CTE named `claimed`, for a statement that also
  * applies the event: it returns a row only if the event was not applied before, so every
- * effect in that statement is guarded by `exists (select 1 from claimed)`.
+ * effect in that statement is guarded by {@link IF_CLAIMED}.
  */
 export function claimCte(consumer: string, eventId: string): { sql: string; params: unknown[] } {
   return {
-    sql: `claimed as (
-       insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id
-     )`,
+    sql: `claimed as (${CLAIM})`,
     params: [consumer, eventId],
   };
 }
@@ -160,7 +162,7 @@ export async function claimEventAndApply(
   eventId: string,
   effect: EventEffect,
 ): Promise<boolean> {
-  if (!effect.sql.includes(CLAIMED)) throw new Error(`an event's effect must be guarded by ${CLAIMED}`);
+  if (!effect.sql.includes(IF_CLAIMED)) throw new Error(`an event's effect must be guarded by ${IF_CLAIMED}`);
   const claim = claimCte(consumer, eventId);
   // A data-modifying CTE runs to completion whether or not the main query reads it.
   const rows = await em.execute<{ claimed: number }[]>(
@@ -170,9 +172,6 @@ export async function claimEventAndApply(
   );
   return (rows[0]?.claimed ?? 0) > 0;
 }
-
-/** The guard every effect of {@link claimEventAndApply} carries. */
-const CLAIMED = 'exists (select 1 from claimed)';
 
 /**
  * How long outbox rows and processed ids are kept. Debezium reads the outbox from the WAL,

@@ -1,4 +1,4 @@
-import { appendToOutbox, claimCte, claimEvent, outboxInsert, type EntityManager } from '@emporium/db';
+import { IF_CLAIMED, appendToOutbox, claimCte, claimEvent, outboxInsert, type EntityManager } from '@emporium/db';
 import type { DomainEvent, OrderPlaced, OrderStatusChanged, StockReservationRejected } from '@emporium/events';
 import { requireRole, userError, type UserError } from '@emporium/graphql-server';
 import type { CartContext, UnitOfWork } from '../context.ts';
@@ -240,7 +240,7 @@ export class InventoryService {
       `with ${claim.sql},
        held as (
          insert into reservations (order_id, user_id, lines, status, expires_at)
-         select ?::uuid, ?::uuid, ?::jsonb, 'HELD', ?::timestamptz where exists (select 1 from claimed)
+         select ?::uuid, ?::uuid, ?::jsonb, 'HELD', ?::timestamptz where ${IF_CLAIMED}
          on conflict (order_id) do nothing returning order_id
        ),
        events as (${reserved.sql}),

@@ -1,4 +1,4 @@
-import { claimEventAndApply, type EventEffect, type MikroORM } from '@emporium/db';
+import { IF_CLAIMED, claimEventAndApply, type EventEffect, type MikroORM } from '@emporium/db';
 import type { DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from '../services/provider-client.ts';
@@ -41,7 +41,7 @@ function payableOrderEffect(event: DomainEvent): EventEffect | undefined {
     return {
       sql: `insert into payable_orders
               (order_id, user_id, total_minor, currency_code, status, status_sequence, reservation_expires_at)
-            select ?::uuid, ?::uuid, ?::bigint, ?, 'PENDING', 0, ?::timestamptz where exists (select 1 from claimed)
+            select ?::uuid, ?::uuid, ?::bigint, ?, 'PENDING', 0, ?::timestamptz where ${IF_CLAIMED}
             on conflict (order_id) do nothing`,
       params: [orderId, userId, total.amountMinor, total.currencyCode, new Date(reservationExpiresAt)],
     };
@@ -50,7 +50,7 @@ function payableOrderEffect(event: DomainEvent): EventEffect | undefined {
     const { orderId, status, sequence } = event.payload;
     return {
       sql: `update payable_orders set status = ?, status_sequence = ?
-            where order_id = ? and status_sequence < ? and exists (select 1 from claimed)`,
+            where order_id = ? and status_sequence < ? and ${IF_CLAIMED}`,
       params: [status, sequence, orderId, sequence],
     };
   }
