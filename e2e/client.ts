@@ -1,13 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Kind, parse, print, visit, type DefinitionNode, type FragmentDefinitionNode } from 'graphql';
 import { ROUTER_PORT } from '../infra/src/services.ts';
+import { CONTRACT_OPERATIONS_FILE } from '../infra/src/supergraph.ts';
 
-/** The public contract every client relies on; the e2e tests run its documents as they are. */
-export const CONTRACT_FILE = resolve(import.meta.dirname, '..', '..', 'shared', 'contract', 'operations.graphql');
 export const ROUTER_URL = `http://127.0.0.1:${ROUTER_PORT}/graphql`;
 
-const contract = parse(readFileSync(CONTRACT_FILE, 'utf8'));
+const contract = parse(readFileSync(CONTRACT_OPERATIONS_FILE, 'utf8'));
 const fragments = new Map(
   contract.definitions
     .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)

@@ -6,6 +6,12 @@ import { repoRoot } from './config.ts';
 import { SUBGRAPHS, serviceUrl } from './services.ts';
 
 export const SUPERGRAPH_FILE = join(repoRoot, 'schema', 'supergraph.graphql');
+/**
+ * The repository's copy of the public contract (its reference copy lives outside the
+ * repository; an issue says when it changes). Tests, codegen and clients read this one, so a
+ * clone on its own is complete.
+ */
+export const CONTRACT_OPERATIONS_FILE = join(repoRoot, 'schema', 'contract', 'operations.graphql');
 
 /**
  * Composes every subgraph's SDL file into the supergraph the router serves. The URLs are

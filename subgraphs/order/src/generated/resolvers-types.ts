@@ -115,6 +115,11 @@ export type Order = {
   lines: Array<OrderLine>;
   /** Until when the reserved stock is held for payment; after it an unpaid order expires. Null once the order is final. */
   reservationExpiresAt: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * While the order waits for payment (AWAITING_PAYMENT, PAYMENT_FAILED): when its reservation lapses and it expires
+   * unpaid, for a countdown. Null in every other status.
+   */
+  reservedUntil: Maybe<Scalars['DateTime']['output']>;
   status: OrderStatus;
   /** Every status the order went through, oldest first, starting with PENDING. */
   statusHistory: Array<OrderStatusChange>;
@@ -434,6 +439,7 @@ export type OrderResolvers<ContextType = OrderContext, ParentType extends Resolv
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
   reservationExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  reservedUntil?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
   statusHistory?: Resolver<Array<ResolversTypes['OrderStatusChange']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
