@@ -228,17 +228,17 @@ describe('when Elasticsearch is down', () => {
   };
 
   beforeAll(async () => {
-    // The running subgraphs' secret, so this router can still reach product and identity.
-    const secret = inject('routerSigningSecret');
+    // The running router's key pair, so this router can still reach product and identity.
+    const secrets = inject('platformSecrets');
     start('subgraphs/search/src/index.ts', {
       SEARCH_PORT: String(SEARCH_PORT),
       ELASTICSEARCH_URL: 'http://127.0.0.1:9',
-      ROUTER_SIGNING_SECRET: secret,
+      ROUTER_PUBLIC_KEY: secrets.routerPublicKey,
     });
     start('router/src/index.ts', {
       ROUTER_PORT: String(ROUTER_PORT),
       ROUTER_HOST: '127.0.0.1',
-      ROUTER_SIGNING_SECRET: secret,
+      ROUTER_PRIVATE_KEY: secrets.routerPrivateKey,
       SUBGRAPH_SEARCH_URL: `http://127.0.0.1:${SEARCH_PORT}/graphql`,
     });
     const ready = await waitFor(
@@ -261,7 +261,7 @@ describe('when Elasticsearch is down', () => {
     const result = await gql(SEARCH, { query: 'phone', first: 5 }, { url: `http://127.0.0.1:${ROUTER_PORT}/graphql` });
     expect(Date.now() - started).toBeLessThan(3000);
     expect(result.errors?.map((error) => [error.extensions?.['code'], error.path])).toEqual([
-      ['INTERNAL_SERVER_ERROR', ['searchProducts']],
+      ['SERVICE_UNAVAILABLE', ['searchProducts']],
     ]);
     expect(JSON.stringify(result)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
   });

@@ -4,6 +4,7 @@
  * a v9 client sends `compatible-with=9`, which an 8.x server rejects.
  */
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import { DependencyUnavailable } from '@emporium/resilience';
 
 export { Client, errors };
 export type { estypes };
@@ -35,4 +36,13 @@ export function createElasticsearch(options: ElasticsearchOptions): Client {
 /** True for a 404 answer, e.g. an index or alias that does not exist yet. */
 export function isNotFound(error: unknown): boolean {
   return error instanceof errors.ResponseError && error.statusCode === 404;
+}
+
+/**
+ * Readiness: resolves when the cluster answers within a second and is not red (a red
+ * cluster has shards no search or write can reach).
+ */
+export async function pingElasticsearch(client: Client): Promise<void> {
+  const health = await client.cluster.health({}, { requestTimeout: 1000, maxRetries: 0 });
+  if (health.status === 'red') throw new DependencyUnavailable('elasticsearch', 'the cluster is red');
 }

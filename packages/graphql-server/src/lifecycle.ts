@@ -1,23 +1,40 @@
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '@emporium/logging';
+import { answerReadiness, markStopping, type ReadinessChecks } from './readiness.ts';
 import { listen } from './routes.ts';
 
+/** A process exits within this of SIGTERM, as orchestrators expect (Kubernetes waits 30 s, then kills). */
+export const SHUTDOWN_DEADLINE_MS = 10_000;
+
 /**
- * Runs `stop` once on SIGINT or SIGTERM, then exits: in-flight requests finish, consumers
- * commit, pools close. A second signal, or a stop that hangs, exits at once.
+ * How long in-flight HTTP requests may run on after shutdown starts, before their
+ * connections are cut: inside {@link SHUTDOWN_DEADLINE_MS}, leaving time to close pools.
  */
-export function runUntilSignalled(logger: Logger, stop: () => Promise<void>, graceMs = 15_000): void {
+export const DRAIN_GRACE_MS = 7_000;
+
+/**
+ * Runs `stop` once on SIGINT or SIGTERM, then exits 0: /ready answers 503 at once, in-flight
+ * requests finish, WebSockets close with 1001, consumers commit, pools close. A second
+ * signal, or a stop that outlasts `graceMs`, exits 1 at once. Apollo Server's own signal
+ * handlers must be off (`stopOnTerminationSignals: false`): they re-raise the signal after
+ * stopping, which reads as a second signal.
+ */
+export function runUntilSignalled(logger: Logger, stop: () => Promise<void>, graceMs = SHUTDOWN_DEADLINE_MS): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(1);
     stopping = true;
+    markStopping();
     logger.info({ signal }, 'shutting down');
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, graceMs).unref();
     stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -29,11 +46,16 @@ export function runUntilSignalled(logger: Logger, stop: () => Promise<void>, gra
 }
 
 /**
- * The HTTP face of a worker (a process with consumers but no API): GET /health for the
- * supervisor or orchestrator, a JSON 404 for anything else. Resolves once it listens.
+ * The HTTP face of a worker (a process with consumers but no API): GET /health (liveness)
+ * and GET /ready (`readiness`, its own dependencies) for the supervisor or orchestrator, a
+ * JSON 404 for anything else. Resolves once it listens.
  */
-export async function serveWorkerHealth(port: number, host: string): Promise<Server> {
+export async function serveWorkerHealth(port: number, host: string, readiness?: ReadinessChecks): Promise<Server> {
   const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/ready') {
+      void answerReadiness(res, readiness);
+      return;
+    }
     const found = req.method === 'GET' && req.url === '/health';
     res
       .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })

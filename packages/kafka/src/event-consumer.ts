@@ -2,6 +2,8 @@ import type { Kafka } from 'kafkajs';
 import { InvalidEvent, decodeEventMessage, type DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
 import { crashedForGood } from './crash.ts';
+import { attemptWithRetries, createDeadLetterQueue, type RetryPolicy } from './dead-letters.ts';
+import { consumerReadiness } from './readiness.ts';
 import { ensureTopics, subscribeWhenReady } from './topics.ts';
 
 /** Options of {@link startEventConsumer}. */
@@ -13,12 +15,15 @@ export interface EventConsumerOptions {
   logger: Logger;
   /**
    * Applies one event. It must be idempotent on `event.id` (a redelivery after a crash or
-   * rebalance hands it over again); throwing leaves the offset uncommitted, so the event is
-   * retried, in order, before anything after it in its partition.
+   * rebalance hands it over again). A throw is retried under `retry`, in order, before
+   * anything after it in its partition; once the tries are spent the event goes to the
+   * dead-letter topic and the partition moves on. A dependency failure (see
+   * `isDependencyFailure`) is not the event's fault: it is retried until the dependency is back.
    */
   handle: (event: DomainEvent) => Promise<void>;
   /** Partitions worked on at once within this process. */
   concurrency?: number;
+  retry?: RetryPolicy;
 }
 
 /** A running event consumer. */
@@ -27,46 +32,56 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** Resolves with the error that stopped the consumer for good (not a retriable one). */
   readonly crashed: Promise<Error>;
+  /** Readiness: resolves while the consumer is in its group and in touch with the brokers. */
+  ready(): Promise<void>;
 }
 
 /**
  * Consumes domain events from the outbox topics in a consumer group, one event at a time per
  * partition (so each aggregate's events apply in order), committing each offset after its
- * handler returned. A message that is not a valid event can never succeed, so it is logged
- * and skipped rather than left to block its partition.
+ * handler returned. A message that is not a valid event can never succeed, and one whose
+ * handler keeps failing will not either: both go to the topic's dead-letter topic (see
+ * dead-letters.ts) instead of blocking their partition, and `npm run dlq` replays them.
  */
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
-  const { kafka, logger, handle } = options;
+  const { kafka, logger, handle, groupId } = options;
   await ensureTopics(kafka, options.topics);
-  const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  const deadLetters = await createDeadLetterQueue({ kafka, groupId, topics: options.topics, logger });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+  const ready = consumerReadiness(consumer);
   await consumer.connect();
   await subscribeWhenReady(consumer, options.topics, { fromBeginning: true });
   const crashed = crashedForGood(consumer);
   await consumer.run({
+    // One partition's retries must not hold up the others.
     partitionsConsumedConcurrently: options.concurrency ?? 3,
-    eachMessage: async ({ topic, partition, message }) => {
+    eachMessage: async (payload) => {
+      const { topic, partition, message } = payload;
+      const source = { topic, partition, message };
       let event: DomainEvent;
       try {
         event = decodeEventMessage(message);
       } catch (error) {
         if (!(error instanceof InvalidEvent)) throw error;
-        logger.error(
-          { err: error, topic, partition, offset: message.offset },
-          'skipping a message that is not a valid event',
-        );
+        await deadLetters.send(source, error, 1);
         return;
       }
-      try {
-        await handle(event);
-      } catch (error) {
-        logger.warn(
-          { err: error, topic, eventId: event.id, type: event.type },
-          'event handler failed; it will be retried',
-        );
-        throw error;
-      }
+      const outcome = await attemptWithRetries(() => handle(event), {
+        heartbeat: () => payload.heartbeat(),
+        logger,
+        ...(options.retry ? { policy: options.retry } : {}),
+        what: { topic, partition, offset: message.offset, eventId: event.id, type: event.type },
+      });
+      if (!outcome.ok) await deadLetters.send(source, outcome.error, outcome.attempts);
     },
   });
-  logger.info({ groupId: options.groupId, topics: options.topics }, 'consuming events');
-  return { stop: () => consumer.disconnect(), crashed };
+  logger.info({ groupId, topics: options.topics }, 'consuming events');
+  return {
+    stop: async () => {
+      await consumer.disconnect();
+      await deadLetters.stop();
+    },
+    crashed,
+    ready,
+  };
 }

@@ -5,7 +5,7 @@
 import { Kafka, logLevel, type LogEntry, type KafkaConfig } from 'kafkajs';
 import type { Logger } from '@emporium/logging';
 
-export type { Admin, Consumer, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
+export type { Admin, Consumer, EachBatchPayload, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
 
 export interface KafkaClientOptions {
   clientId: string;
@@ -13,6 +13,8 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** How long a connection attempt may take before it counts as failed. */
   connectionTimeoutMs?: number;
+  /** How long one request to a broker may take before it counts as failed (and is retried). */
+  requestTimeoutMs?: number;
 }
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -29,6 +31,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     clientId: options.clientId,
     brokers: [...options.brokers],
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
     logLevel: logLevel.WARN,
     logCreator:
       () =>
@@ -44,3 +47,23 @@ export { DEFAULT_PARTITIONS, ensureTopics, subscribeWhenReady } from './topics.t
 export { crashedForGood } from './crash.ts';
 export { startEventConsumer } from './event-consumer.ts';
 export type { EventConsumer, EventConsumerOptions } from './event-consumer.ts';
+export {
+  DEAD_LETTER_HEADERS,
+  DEAD_LETTER_SUFFIX,
+  DEFAULT_RETRY_POLICY,
+  applyWithDeadLetters,
+  attemptWithRetries,
+  createDeadLetterQueue,
+  deadLetterTopic,
+} from './dead-letters.ts';
+export type { AttemptOutcome, BatchSlice, DeadLetterQueue, MessageSource, RetryPolicy } from './dead-letters.ts';
+export {
+  REPLAYED_FROM_HEADER,
+  listDeadLetters,
+  replayDeadLetters,
+  replayGroup,
+  summariseDeadLetters,
+  toDeadLetterTopic,
+} from './dead-letter-replay.ts';
+export type { DeadLetter, DeadLetterTopicSummary } from './dead-letter-replay.ts';
+export { consumerReadiness } from './readiness.ts';

@@ -3,7 +3,14 @@
  * group on inventory and payment events → the expiry sweeper and event-table pruning → GET /health. Replicas share
  * the topics' partitions through the consumer group and the sweep through SKIP LOCKED.
  */
-import { EVENT_PRUNE_INTERVAL_MS, createOrm, migrate, pruneEventTables } from '@emporium/db';
+import {
+  EVENT_PRUNE_INTERVAL_MS,
+  WORKER_DATABASE_TIMEOUTS,
+  createOrm,
+  migrate,
+  pingDatabase,
+  pruneEventTables,
+} from '@emporium/db';
 import { TOPICS } from '@emporium/events';
 import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createKafka, startEventConsumer } from '@emporium/kafka';
@@ -17,7 +24,7 @@ import { migrations } from './migrations/index.ts';
 const config = readOrderWorkerConfig();
 const logger = createLogger('order-worker', { level: config.logLevel });
 const database = { service: 'order', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
+const orm = await createOrm({ ...database, entities, migrations, logger, timeouts: WORKER_DATABASE_TIMEOUTS });
 await migrate(orm, database);
 
 const kafka = createKafka({ clientId: 'order-worker', brokers: config.brokers, logger });
@@ -42,7 +49,10 @@ const pruning = runPeriodically({
   task: () => pruneEventTables(orm.em.fork()),
 });
 
-const health = await serveWorkerHealth(config.port, config.host);
+const health = await serveWorkerHealth(config.port, config.host, {
+  postgres: () => pingDatabase(orm),
+  kafka: () => consumer.ready(),
+});
 logger.info({ port: config.port }, 'order worker running');
 
 runUntilSignalled(logger, async () => {

@@ -4,7 +4,14 @@
  * /health. Replicas share the order topic's partitions through the consumer group; the
  * reconciler's passes are idempotent, so replicas may overlap.
  */
-import { EVENT_PRUNE_INTERVAL_MS, createOrm, migrate, pruneEventTables } from '@emporium/db';
+import {
+  EVENT_PRUNE_INTERVAL_MS,
+  WORKER_DATABASE_TIMEOUTS,
+  createOrm,
+  migrate,
+  pingDatabase,
+  pruneEventTables,
+} from '@emporium/db';
 import { TOPICS } from '@emporium/events';
 import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
 import { createKafka, startEventConsumer } from '@emporium/kafka';
@@ -20,7 +27,7 @@ import { ProviderClient } from './services/provider-client.ts';
 const config = readPaymentWorkerConfig();
 const logger = createLogger('payment-worker', { level: config.logLevel });
 const database = { service: 'payment', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
+const orm = await createOrm({ ...database, entities, migrations, logger, timeouts: WORKER_DATABASE_TIMEOUTS });
 await migrate(orm, database);
 
 const provider = new ProviderClient({
@@ -56,7 +63,10 @@ const pruning = runPeriodically({
   task: () => pruneEventTables(orm.em.fork()),
 });
 
-const health = await serveWorkerHealth(config.port, config.host);
+const health = await serveWorkerHealth(config.port, config.host, {
+  postgres: () => pingDatabase(orm),
+  kafka: () => consumer.ready(),
+});
 logger.info({ port: config.port }, 'payment worker running');
 
 runUntilSignalled(logger, async () => {

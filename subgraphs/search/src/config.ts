@@ -1,3 +1,4 @@
+import { ROUTER_ISSUER, assertionVerificationKey, type AssertionVerificationKey } from '@emporium/auth';
 import { loadConfig, readStackEndpoints, serviceDatabaseUrl, type EnvReader } from '@emporium/config';
 
 /** Settings every search process shares: where the index is and what it is called. */
@@ -12,8 +13,13 @@ export interface SearchIndexConfig {
 export interface SearchConfig extends SearchIndexConfig {
   port: number;
   host: string;
-  routerSecret: string;
-  /** A search waits this long for Elasticsearch, then fails: a stuck cluster must not hold requests. */
+  /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
+  routerKey: AssertionVerificationKey;
+  /**
+   * A search waits this long for Elasticsearch, then fails with SERVICE_UNAVAILABLE: a stuck
+   * cluster must not hold requests. With the rest of the path it stays within two seconds
+   * of the client's request, even on a busy machine.
+   */
   requestTimeoutMs: number;
 }
 
@@ -47,8 +53,8 @@ export function readSearchConfig(source?: NodeJS.ProcessEnv): SearchConfig {
       ...indexSettings(env),
       port: env.int('SEARCH_PORT', 4003, { min: 1, max: 65535 }),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
-      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
-      requestTimeoutMs: env.int('SEARCH_TIMEOUT_MS', 1500, { min: 100, max: 30_000 }),
+      routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
+      requestTimeoutMs: env.int('SEARCH_TIMEOUT_MS', 1200, { min: 100, max: 30_000 }),
     }),
     source,
   );

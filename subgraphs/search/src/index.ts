@@ -3,8 +3,7 @@
  * it reads the product index the indexer (src/indexer/) keeps. It starts without
  * Elasticsearch too: searches then fail fast while the rest of the supergraph works.
  */
-import { routerSecret } from '@emporium/auth';
-import { createElasticsearch } from '@emporium/elasticsearch';
+import { createElasticsearch, pingElasticsearch } from '@emporium/elasticsearch';
 import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
 import { readSearchConfig } from './config.ts';
@@ -14,7 +13,7 @@ import { SearchService } from './services/search.service.ts';
 
 const config = readSearchConfig();
 const logger = createLogger('search', { level: config.logLevel });
-// Interactive: a short timeout and no retries, so a dead cluster costs a search ~1.5 s at most.
+// Interactive: a short timeout and no retries, so a dead cluster costs a search ~1.2 s at most.
 const client = createElasticsearch({
   url: config.elasticsearchUrl,
   requestTimeoutMs: config.requestTimeoutMs,
@@ -23,8 +22,9 @@ const client = createElasticsearch({
 
 const server = await createSubgraphServer({
   name: 'search',
+  readiness: { elasticsearch: () => pingElasticsearch(client) },
   schema: buildSchema(),
-  routerSecret: routerSecret(config.routerSecret),
+  routerKey: config.routerKey,
   logger,
   context: contextFactory({ search: new SearchService({ client, alias: config.indexAlias, logger }) }),
 });

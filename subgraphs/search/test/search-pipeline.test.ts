@@ -591,13 +591,13 @@ describe('the search pipeline', () => {
     );
   });
 
-  it('fails fast with INTERNAL_SERVER_ERROR when Elasticsearch is unreachable', async () => {
+  it('fails fast with SERVICE_UNAVAILABLE when Elasticsearch is unreachable', async () => {
     const unreachable = createElasticsearch({ url: 'http://127.0.0.1:9', requestTimeoutMs: 1000, maxRetries: 0 });
     const service = new SearchService({ client: unreachable, alias: names.alias, logger });
     const started = Date.now();
     const result = await graphql(SEARCH, { query: 'iphone' }, service);
     expect(Date.now() - started).toBeLessThan(2500);
-    expect(result.errors?.map((error) => error.extensions['code'])).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(result.errors?.map((error) => error.extensions['code'])).toEqual(['SERVICE_UNAVAILABLE']);
     expect(result.errors?.[0]?.message).toMatch(/temporarily unavailable/);
     await unreachable.close();
   });

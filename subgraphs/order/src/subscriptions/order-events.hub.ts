@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { InvalidEvent, TOPICS, decodeEventMessage, type OrderStatusChanged } from '@emporium/events';
 import {
+  consumerReadiness,
   crashedForGood,
   ensureTopics,
   subscribeWhenReady,
@@ -48,6 +49,7 @@ export class OrderEventsHub implements OrderEventSource {
   readonly #listeners = new Map<string, Set<OrderStatusListener>>();
   #consumer: Consumer | null = null;
   #crashed: Promise<Error> = new Promise<Error>(() => undefined);
+  #ready: () => Promise<void> = () => Promise.reject(new Error('the order events hub is not started'));
 
   constructor(options: OrderEventsHubOptions) {
     this.#kafka = options.kafka;
@@ -59,6 +61,11 @@ export class OrderEventsHub implements OrderEventSource {
   /** Resolves with the error that stopped the consumer for good (not a retriable one). */
   get crashed(): Promise<Error> {
     return this.#crashed;
+  }
+
+  /** Readiness: resolves while the hub's consumer is in its group and in touch with the brokers. */
+  ready(): Promise<void> {
+    return this.#ready();
   }
 
   /**
@@ -74,6 +81,7 @@ export class OrderEventsHub implements OrderEventSource {
       maxWaitTimeInMs: this.#maxWaitTimeMs,
     });
     this.#consumer = consumer;
+    this.#ready = consumerReadiness(consumer);
     await consumer.connect();
     await subscribeWhenReady(consumer, [this.topic], { fromBeginning: false });
     this.#crashed = crashedForGood(consumer);
@@ -143,6 +151,8 @@ export class OrderEventsHub implements OrderEventSource {
       event = decodeEventMessage(message);
     } catch (error) {
       if (!(error instanceof InvalidEvent)) throw error;
+      // Skipped, not dead-lettered: this group is a per-process broadcast that commits
+      // nothing; the durable groups on the same topic dead-letter the message for replay.
       this.#logger.error(
         { err: error, topic: this.topic, partition, offset: message.offset },
         'skipping a message that is not a valid event',

@@ -5,7 +5,7 @@
  * consumer group.
  */
 import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
-import { createElasticsearch } from '@emporium/elasticsearch';
+import { createElasticsearch, pingElasticsearch } from '@emporium/elasticsearch';
 import { crashedForGood, createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { readIndexerConfig } from '../config.ts';
@@ -32,7 +32,10 @@ const running = await startIndexerConsumer({
 });
 
 exitWhenCrashed(logger, 'indexer', crashedForGood(running.consumer));
-const health = await serveWorkerHealth(config.port, config.host);
+const health = await serveWorkerHealth(config.port, config.host, {
+  elasticsearch: () => pingElasticsearch(client),
+  kafka: () => running.ready(),
+});
 logger.info({ port: config.port }, 'search indexer running');
 
 runUntilSignalled(logger, async () => {

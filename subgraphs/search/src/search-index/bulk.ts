@@ -1,4 +1,5 @@
 import type { Client, estypes } from '@emporium/elasticsearch';
+import { DependencyUnavailable } from '@emporium/graphql-server';
 
 /** What one bulk request did. */
 export interface BulkOutcome {
@@ -14,6 +15,8 @@ export const externalVersion = (version: number) => ({ version, version_type: 'e
  * Sends one bulk request and checks every item. Version conflicts are expected (an older
  * change arriving after a newer one) and so is deleting a document that is not there;
  * anything else fails the whole call, so the caller does not commit and the batch is retried.
+ * Items refused for overload (429) or a server fault (5xx) fail it as the cluster's outage,
+ * not the documents' fault, so no document is dead-lettered for them.
  */
 export async function bulkWrite(
   client: Client,
@@ -29,18 +32,23 @@ export async function bulkWrite(
     return outcome;
   }
   const failures: string[] = [];
+  let overloaded = false;
   for (const item of response.items) {
     const [action, result] = Object.entries(item)[0] as [string, estypes.BulkResponseItem];
     if (!result.error) outcome.written += 1;
     else if (result.status === 409) outcome.stale += 1;
     else if (action === 'delete' && result.status === 404) outcome.written += 1;
-    else
+    else {
+      overloaded ||= result.status === 429 || result.status >= 500;
       failures.push(
         `${action} ${result._index}/${result._id ?? ''}: ${result.error.type} ${result.error.reason ?? ''}`,
       );
+    }
   }
   if (failures.length > 0) {
-    throw new Error(`bulk write failed for ${failures.length} item(s): ${failures.slice(0, 5).join('; ')}`);
+    const summary = `bulk write failed for ${failures.length} item(s): ${failures.slice(0, 5).join('; ')}`;
+    if (overloaded) throw new DependencyUnavailable('elasticsearch', summary);
+    throw new Error(summary);
   }
   return outcome;
 }

@@ -1,5 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { isNotFound, type Client } from '@emporium/elasticsearch';
+import { serviceUnavailable } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { SearchContext } from '../context.ts';
 import type { ProductSearchConnection, SearchSuggestion } from '../generated/resolvers-types.ts';
@@ -13,14 +14,12 @@ import {
 } from './search-query.ts';
 
 /**
- * Raised when Elasticsearch is down or too slow. Searches fail fast with it (the client's
- * timeout is short and it does not retry) while the rest of the supergraph keeps working.
+ * Raised when Elasticsearch is down, too slow or failing: SERVICE_UNAVAILABLE on the search
+ * field alone. Searches fail fast with it (the client's timeout is short and it does not
+ * retry) while the rest of the supergraph keeps working.
  */
 export const searchUnavailable = (cause: unknown): GraphQLError =>
-  new GraphQLError('Search is temporarily unavailable; please try again shortly', {
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    originalError: cause instanceof Error ? cause : undefined,
-  });
+  serviceUnavailable('Search is temporarily unavailable; please try again shortly', { cause });
 
 /** Product search and suggestions over the product index's alias. */
 export class SearchService {
