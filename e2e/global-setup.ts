@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LOCAL_HOST } from '@emporium/config';
 import { config } from '../infra/src/config.ts';
-import { SERVICE_STAGES, platformEnv } from '../infra/src/services.ts';
+import { LOCAL_SECRETS, PAYMENT_PROVIDER_CONTROL_PORT, SERVICE_STAGES, platformEnv } from '../infra/src/services.ts';
 import { registerConnectors } from '../infra/src/connectors.ts';
 import { waitForSearchIndex } from '../infra/src/search-ready.ts';
 import { seed } from '../infra/src/seed.ts';
@@ -20,11 +20,27 @@ import { startServices, type RunningServices } from '../infra/src/supervisor.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The secret the running router and subgraphs share, for tests that start extra routers. */
-    routerSigningSecret: string;
+    /**
+     * The running platform's secrets (fresh per run, see LOCAL_SECRETS), for tests that start
+     * extra routers or subgraphs, or that play the provider or an attacker who holds a key.
+     */
+    platformSecrets: PlatformSecrets;
+    /** The provider simulator's control endpoints (loopback), which take `platformSecrets.providerControlKey`. */
+    providerControlUrl: string;
     /** POST <controlUrl>/services/<name>/stop|start and /components/<name>/stop|start. */
     controlUrl: string;
   }
+}
+
+/** What the e2e tests may know of this run's secrets; module state would differ per test worker. */
+export interface PlatformSecrets {
+  routerPrivateKey: string;
+  routerPublicKey: string;
+  orderServicePrivateKey: string;
+  orderServicePublicKey: string;
+  providerSecretKey: string;
+  webhookSecret: string;
+  providerControlKey: string;
 }
 
 /** Enough catalogue for the tests; a database that already has one keeps it. */
@@ -80,7 +96,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await running.stop();
     throw error;
   }
-  project.provide('routerSigningSecret', env['ROUTER_SIGNING_SECRET'] ?? '');
+  project.provide('platformSecrets', {
+    routerPrivateKey: LOCAL_SECRETS.router.privateKey,
+    routerPublicKey: LOCAL_SECRETS.router.publicKey,
+    orderServicePrivateKey: LOCAL_SECRETS.orderService.privateKey,
+    orderServicePublicKey: LOCAL_SECRETS.orderService.publicKey,
+    providerSecretKey: LOCAL_SECRETS.provider.secretKey,
+    webhookSecret: LOCAL_SECRETS.provider.webhookSecret,
+    providerControlKey: LOCAL_SECRETS.provider.controlKey,
+  });
+  project.provide('providerControlUrl', `http://${LOCAL_HOST}:${PAYMENT_PROVIDER_CONTROL_PORT}`);
   project.provide('controlUrl', `http://${LOCAL_HOST}:${(control.address() as AddressInfo).port}`);
   return async () => {
     control.close();

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { SERVICE_DATABASES, serviceDatabaseUrl } from '@emporium/config';
 import { eventually, stackEndpoints } from '@emporium/testing';
@@ -31,7 +31,16 @@ import {
 const PROVIDER_URL = serviceUrl(PAYMENT_PROVIDER);
 const payment = SUBGRAPHS.find((subgraph) => subgraph.name === 'payment');
 const WEBHOOK_URL = payment ? serviceUrl(payment, '/webhooks/provider') : '';
-const WEBHOOK_SECRET = 'whsec_emporium_local';
+// This run's provider keys and control endpoint (fresh per run; see LOCAL_SECRETS).
+const SECRETS = inject('platformSecrets');
+const WEBHOOK_SECRET = SECRETS.webhookSecret;
+const CONTROL_URL = inject('providerControlUrl');
+const control = (method: string, body?: unknown): Promise<Response> =>
+  fetch(`${CONTROL_URL}/_control/faults`, {
+    method,
+    headers: { authorization: `Bearer ${SECRETS.providerControlKey}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
 const ORDER_STATUS = contractOperation('OrderStatus');
 
 interface OrderWithPayment {
@@ -48,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await fetch(`${PROVIDER_URL}/_control/faults`, { method: 'DELETE' });
+  await control('DELETE');
 });
 
 async function orderWithPayment(token: string, id: string): Promise<OrderWithPayment | null> {
@@ -147,7 +156,7 @@ describe('payOrder', () => {
     await paidStatus(shopper, orderId, 'PAID');
     const intents = (await (
       await fetch(`${PROVIDER_URL}/v1/payment_intents?order_id=${orderId}`, {
-        headers: { authorization: 'Bearer sk_test_emporium_local' },
+        headers: { authorization: `Bearer ${SECRETS.providerSecretKey}` },
       })
     ).json()) as { data: unknown[] };
     expect(intents.data).toHaveLength(1);
@@ -189,17 +198,13 @@ describe('payOrder', () => {
   it('answers PAYMENT_PROVIDER_UNAVAILABLE within 2 s when the provider fails, and the order stays payable', async () => {
     const { shopper, orderId } = await awaitingPayment();
     const token = await tokenize(CARDS.success);
-    await fetch(`${PROVIDER_URL}/_control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ errorRate: 1 }),
-    });
+    expect((await control('POST', { errorRate: 1 })).status).toBe(200);
     const started = Date.now();
     const down = await payOrder(shopper, { orderId, paymentMethodToken: token });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(down.userErrors.map((error) => error.code)).toEqual(['PAYMENT_PROVIDER_UNAVAILABLE']);
     expect((await orderWithPayment(shopper, orderId))?.status).toBe('AWAITING_PAYMENT');
-    await fetch(`${PROVIDER_URL}/_control/faults`, { method: 'DELETE' });
+    await control('DELETE');
     // The circuit breaker may still be open for a few seconds; the shopper simply tries again.
     const retried = await eventually(
       async () => {
@@ -232,7 +237,7 @@ describe('provider webhooks', () => {
     // Find the provider's intent for the order, and forge its success.
     const intents = (await (
       await fetch(`${PROVIDER_URL}/v1/payment_intents?order_id=${orderId}`, {
-        headers: { authorization: 'Bearer sk_test_emporium_local' },
+        headers: { authorization: `Bearer ${SECRETS.providerSecretKey}` },
       })
     ).json()) as { data: { id: string }[] };
     const intent = { ...intents.data[0], status: 'succeeded', failure_code: null };

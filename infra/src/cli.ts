@@ -22,7 +22,7 @@ const USAGE = `usage: npm run infra -- <command>
   status [--json]    version, address, pid, memory and health of each component
   logs <name> [-f]   the log of one component (${COMPONENTS.map((c) => c.name).join(', ')})
   reset              stop and delete the stack's data (downloads stay cached)
-  provision          create what the services need in running engines (databases), idempotently`;
+  provision          create what the services need in running engines (roles, databases), idempotently`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { loadConfig, readStackEndpoints, type StackEndpoints } from '@emporium/config';
+import {
+  SERVICE_DATABASES,
+  loadConfig,
+  readStackEndpoints,
+  type ServiceDatabase,
+  type StackEndpoints,
+} from '@emporium/config';
 
 /** Versions of the engines the stack runs; the Maven POMs in infra/maven pin the same. */
 export const VERSIONS = {
@@ -31,8 +37,13 @@ export interface InfraConfig {
   /** Elasticsearch 9 needs Java 21 or newer, which need not be the machine's default. */
   esJavaHome: string;
   heap: { kafka: string; connect: string; elasticsearch: string };
-  /** The router–subgraph secret to run the services with; a fresh one per start when unset. */
-  routerSigningSecret: string | undefined;
+  /**
+   * Each service's own connection (`<SERVICE>_DATABASE_URL`, its role and password) and
+   * Debezium's (`CDC_DATABASE_URL`). Provisioning creates these roles with these passwords;
+   * unset, a local stack uses the roles without password (trust on loopback) and an
+   * external server the DATABASE_URL itself.
+   */
+  roleUrls: { services: Partial<Record<ServiceDatabase, string>>; cdc: string | undefined };
 }
 
 function defaultStateDir(): string {
@@ -63,7 +74,15 @@ export const config: InfraConfig = loadConfig((env) => ({
   serviceUser: isRoot ? env.string('EMPORIUM_SERVICE_USER', 'emporium') : undefined,
   javaHome: env.optional('JAVA_HOME'),
   esJavaHome: env.string('ES_JAVA_HOME', findJava21Plus() ?? ''),
-  routerSigningSecret: env.optional('ROUTER_SIGNING_SECRET'),
+  roleUrls: {
+    services: Object.fromEntries(
+      SERVICE_DATABASES.flatMap((service) => {
+        const name = `${service.toUpperCase()}_DATABASE_URL`;
+        return env.has(name) ? [[service, env.url(name)]] : [];
+      }),
+    ),
+    cdc: env.has('CDC_DATABASE_URL') ? env.url('CDC_DATABASE_URL') : undefined,
+  },
   heap: {
     kafka: env.string('KAFKA_HEAP', '512m'),
     connect: env.string('CONNECT_HEAP', '512m'),

@@ -32,7 +32,8 @@ describe('connector configs', () => {
     const catalogue = readConnectorDefinitions().find((definition) => definition.name === 'catalogue');
     expect(catalogue?.config).toMatchObject({
       'plugin.name': 'pgoutput',
-      'publication.autocreate.mode': 'filtered',
+      // Made by provisioning (prepareCapture), so the CDC role needs no ownership of the tables.
+      'publication.autocreate.mode': 'disabled',
       'table.include.list': 'public.products,public.categories,public.sellers',
       'topic.prefix': 'cdc.catalogue',
       'snapshot.mode': 'initial',

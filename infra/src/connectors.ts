@@ -7,9 +7,14 @@
  * files carry no host or secret and work locally, in docker compose and against external
  * clusters alike. Registration is `PUT /connectors/<name>/config`, which creates or
  * updates, so running it on every start is safe.
+ *
+ * Debezium connects as the CDC role, which may stream WAL and read the captured tables and
+ * nothing else. Publications are made beforehand, by the administrator, so the connector
+ * needs no ownership of the tables (its files say `publication.autocreate.mode: disabled`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cdcConnectionUrl, withClient } from './components/postgres.ts';
 import { config, repoRoot } from './config.ts';
 
 /** Where the connector configurations live. */
@@ -24,7 +29,11 @@ export interface ConnectorDefinition {
 /** Options of {@link registerConnectors}; the defaults come from the stack's configuration. */
 export interface RegisterOptions {
   connectUrl?: string;
-  /** Server URL of PostgreSQL as Kafka Connect reaches it (the path is ignored). */
+  /**
+   * Administrator's server URL of PostgreSQL as Kafka Connect reaches it (the path is
+   * ignored): it grants the CDC role its reads and makes the publications. The connector
+   * itself connects as the CDC role on that server.
+   */
   databaseUrl?: string;
   directory?: string;
   /** How long to wait for each connector and its tasks to run. */
@@ -181,16 +190,62 @@ export async function waitUntilRunning(connectUrl: string, name: string, timeout
   throw new ConnectorFailure(`connector ${name} did not run within ${timeoutMs / 1000}s (${states || 'no status'})`);
 }
 
+const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * What the connector's role needs before it runs: CONNECT on its database, SELECT on the
+ * captured tables (snapshots read them) and the publication of exactly those tables.
+ * Idempotent; a changed table list updates the publication.
+ */
+export async function prepareCapture(
+  adminUrl: string,
+  connectorConfig: Readonly<Record<string, string>>,
+): Promise<void> {
+  const database = connectorConfig['database.dbname'];
+  const publication = connectorConfig['publication.name'];
+  const tables = (connectorConfig['table.include.list'] ?? '')
+    .split(',')
+    .map((table) => table.trim())
+    .filter((table) => table !== '');
+  if (!database || !publication || tables.length === 0) {
+    throw new Error('a connector needs database.dbname, publication.name and table.include.list');
+  }
+  const role = quoteIdentifier(databasePlaceholders(cdcConnectionUrl(adminUrl))['database.user'] ?? '');
+  const list = tables.map((table) => table.split('.').map(quoteIdentifier).join('.')).join(', ');
+  await withClient(adminUrl, (client) =>
+    client.query(`GRANT CONNECT ON DATABASE ${quoteIdentifier(database)} TO ${role}`),
+  );
+  const databaseUrl = new URL(adminUrl);
+  databaseUrl.pathname = `/${database}`;
+  await withClient(databaseUrl.toString(), async (client) => {
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    await client.query(`GRANT SELECT ON ${list} TO ${role}`);
+    const { rows } = await client.query<{ exists: boolean; tables: string[] | null }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1) AS exists,
+              (SELECT array_agg(schemaname || '.' || tablename ORDER BY schemaname, tablename) FROM pg_publication_tables WHERE pubname = $1) AS tables`,
+      [publication],
+    );
+    const current = rows[0];
+    const name = quoteIdentifier(publication);
+    if (!current?.exists) await client.query(`CREATE PUBLICATION ${name} FOR TABLE ${list}`);
+    else if ((current.tables ?? []).join(',') !== [...tables].sort().join(',')) {
+      await client.query(`ALTER PUBLICATION ${name} SET TABLE ${list}`);
+    }
+  });
+}
+
 /**
  * Registers every connector of `cdc-connectors/` with its placeholders filled, and waits
  * until each runs. Safe on every start: an unchanged config changes nothing.
  */
 export async function registerConnectors(options: RegisterOptions = {}): Promise<string[]> {
   const connectUrl = (options.connectUrl ?? config.endpoints.connect.url).replace(/\/+$/, '');
-  const values = databasePlaceholders(options.databaseUrl ?? config.endpoints.postgres.url);
+  const adminUrl = options.databaseUrl ?? config.endpoints.postgres.url;
+  const values = databasePlaceholders(cdcConnectionUrl(adminUrl));
   const report = options.report ?? ((): void => undefined);
   const definitions = readConnectorDefinitions(options.directory);
   for (const definition of definitions) {
+    await prepareCapture(adminUrl, definition.config);
     await putConnector(connectUrl, definition.name, fillPlaceholders(definition.config, values));
     await waitUntilRunning(connectUrl, definition.name, options.timeoutMs);
     report(`connector ${definition.name}: running`);

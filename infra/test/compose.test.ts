@@ -1,13 +1,24 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../src/config.ts';
 import { SERVICES } from '../src/services.ts';
 
+/** The file has no default secrets: render it with a fresh set, as a deployment would. */
+const envFile = join(mkdtempSync(join(tmpdir(), 'emporium-compose-')), '.env');
+writeFileSync(
+  envFile,
+  execFileSync(process.execPath, [join(repoRoot, 'infra/src/secrets-cli.ts')], { encoding: 'utf8' }),
+);
+
 /** There is no Docker engine here, so Debian's docker-compose validates the file instead. */
 const compose = (...args: string[]): string =>
-  execFileSync('docker-compose', ['-f', join(repoRoot, 'docker-compose.yml'), ...args], { encoding: 'utf8' });
+  execFileSync('docker-compose', ['-f', join(repoRoot, 'docker-compose.yml'), '--env-file', envFile, ...args], {
+    encoding: 'utf8',
+  });
 
 interface ComposeService {
   image?: string;
@@ -19,7 +30,10 @@ describe('docker-compose.yml', () => {
   it('is a valid compose file with the engines, provisioning and every platform service', () => {
     const services = compose('config', '--services').trim().split('\n').sort();
     expect(services).toEqual(
-      ['connect', 'elasticsearch', 'kafka', 'postgres', 'provision', ...SERVICES.map((service) => service.name)].sort(),
+      [
+        ...['connect', 'elasticsearch', 'kafka', 'postgres', 'prometheus', 'provision', 'zipkin'],
+        ...SERVICES.map((service) => service.name),
+      ].sort(),
     );
   });
 

@@ -12,10 +12,12 @@ import {
   deleteConnector,
   fillPlaceholders,
   databasePlaceholders,
+  prepareCapture,
   putConnector,
   readConnectorDefinitions,
   waitUntilRunning,
 } from '../src/connectors.ts';
+import { cdcConnectionUrl } from '../src/components/postgres.ts';
 
 /**
  * The outbox path as the services use it: a row appended in a transaction, published by
@@ -39,18 +41,18 @@ beforeAll(async () => {
   topicSuffix = database.service;
   const definition = readConnectorDefinitions().find((d) => d.name === 'order-outbox');
   if (!definition) throw new Error('cdc-connectors/order-outbox.json is missing');
-  const config = fillPlaceholders(
-    {
-      ...definition.config,
-      'database.dbname': databaseName(database.service),
-      'topic.prefix': database.service,
-      'slot.name': database.service,
-      'slot.drop.on.stop': 'true',
-      'publication.name': database.service,
-      'transforms.outbox.route.topic.replacement': `\${routedByValue}.events.${topicSuffix}`,
-    },
-    databasePlaceholders(endpoints.postgres.url),
-  );
+  const definitionConfig = {
+    ...definition.config,
+    'database.dbname': databaseName(database.service),
+    'topic.prefix': database.service,
+    'slot.name': database.service,
+    'slot.drop.on.stop': 'true',
+    'publication.name': database.service,
+    'transforms.outbox.route.topic.replacement': `\${routedByValue}.events.${topicSuffix}`,
+  };
+  // As registration does: the publication and the CDC role's reads first, then the connector as that role.
+  await prepareCapture(endpoints.postgres.url, definitionConfig);
+  const config = fillPlaceholders(definitionConfig, databasePlaceholders(cdcConnectionUrl(endpoints.postgres.url)));
   await putConnector(endpoints.connect.url, connector, config);
   await waitUntilRunning(endpoints.connect.url, connector);
 });

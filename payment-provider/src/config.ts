@@ -7,6 +7,8 @@ export interface ProviderConfig {
   publishableKey: string;
   secretKey: string;
   webhookSecret: string;
+  /** Opens the fault and inspection endpoints on loopback; unset, there are none. */
+  control: { key: string; port: number } | undefined;
   /** Where outcomes are POSTed: the payment subgraph's webhook route. */
   webhookUrl: string;
   outcomeDelayMs: number;
@@ -19,9 +21,16 @@ export function readProviderConfig(source?: NodeJS.ProcessEnv): ProviderConfig {
     (env) => ({
       port: env.int('PAYMENT_PROVIDER_PORT', 4900, { min: 0, max: 65535 }),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
-      publishableKey: env.string('PAYMENT_PROVIDER_PUBLISHABLE_KEY', 'pk_test_emporium_local'),
-      secretKey: env.string('PAYMENT_PROVIDER_SECRET_KEY', 'sk_test_emporium_local'),
-      webhookSecret: env.string('PAYMENT_PROVIDER_WEBHOOK_SECRET', 'whsec_emporium_local'),
+      // No defaults: a key anyone can read in the repository signs nothing (see SECURITY.md).
+      publishableKey: env.secret('PAYMENT_PROVIDER_PUBLISHABLE_KEY', { minLength: 16 }),
+      secretKey: env.secret('PAYMENT_PROVIDER_SECRET_KEY'),
+      webhookSecret: env.secret('PAYMENT_PROVIDER_WEBHOOK_SECRET'),
+      control: env.has('PAYMENT_PROVIDER_CONTROL_KEY')
+        ? {
+            key: env.secret('PAYMENT_PROVIDER_CONTROL_KEY'),
+            port: env.int('PAYMENT_PROVIDER_CONTROL_PORT', 4901, { min: 0, max: 65535 }),
+          }
+        : undefined,
       webhookUrl: env.url('PAYMENT_PROVIDER_WEBHOOK_URL', 'http://127.0.0.1:4006/webhooks/provider'),
       outcomeDelayMs: env.int('PAYMENT_PROVIDER_OUTCOME_DELAY_MS', 200, { min: 0, max: 60_000 }),
       slowCardDelayMs: env.int('PAYMENT_PROVIDER_SLOW_CARD_DELAY_MS', 3000, { min: 0, max: 600_000 }),

@@ -70,7 +70,7 @@ export function keyMatches(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
-export function requireKey(req: IncomingMessage, expected: string, kind: 'publishable' | 'secret'): void {
+export function requireKey(req: IncomingMessage, expected: string, kind: 'publishable' | 'secret' | 'control'): void {
   const presented = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (presented === undefined || !keyMatches(presented, expected)) {
     throw new ApiError(

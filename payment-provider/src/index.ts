@@ -10,12 +10,17 @@ const server = createProviderServer({
   publishableKey: config.publishableKey,
   secretKey: config.secretKey,
   webhookSecret: config.webhookSecret,
+  ...(config.control ? { controlKey: config.control.key } : {}),
   webhookUrl: config.webhookUrl,
   outcomeDelayMs: config.outcomeDelayMs,
   slowCardDelayMs: config.slowCardDelayMs,
   logger,
 });
 await server.listen(config.port, config.host);
-logger.info({ url: server.url, webhookUrl: config.webhookUrl }, 'payment provider simulator running');
+if (config.control) await server.listenControl(config.control.port);
+logger.info(
+  { url: server.url, controlUrl: config.control ? server.controlUrl : null, webhookUrl: config.webhookUrl },
+  'payment provider simulator running',
+);
 
 runUntilSignalled(logger, () => server.stop());

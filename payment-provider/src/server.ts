@@ -1,6 +1,10 @@
 /**
  * Emporium Pay, the simulated third-party card gateway, on a plain node:http server.
  * createProviderServer is exported so tests can start it in-process on port 0.
+ *
+ * The test-only switches (faults, the webhook log) are not part of that API: they listen on
+ * a second server bound to loopback, and only with a control key, which every call carries.
+ * Without a key there are no switches at all, so a deployed simulator cannot be steered.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +19,8 @@ export interface ProviderServerOptions {
   publishableKey: string;
   secretKey: string;
   webhookSecret: string;
+  /** Opens the control endpoints (listenControl) to callers presenting it; none without it. */
+  controlKey?: string;
   webhookUrl: string;
   /** Silent when absent (tests). */
   logger?: Logger;
@@ -35,12 +41,16 @@ export interface ProviderServerOptions {
 export interface ProviderServer {
   httpServer: Server;
   listen(port: number, host?: string): Promise<void>;
+  /** The control endpoints on 127.0.0.1:`port` (0: any free port); needs `controlKey`. */
+  listenControl(port: number): Promise<void>;
   stop(): Promise<void>;
   /** http://host:port once listening. */
   readonly url: string;
+  /** http://127.0.0.1:port once the control endpoints listen. */
+  readonly controlUrl: string;
 }
 
-/** The fault switches (POST /_control/faults); they apply to /v1/payment_intents* and /v1/refunds. */
+/** The fault switches (POST /_control/faults on the control server); they apply to /v1/payment_intents* and /v1/refunds. */
 export interface Faults {
   latencyMs: number;
   errorRate: number;
@@ -82,6 +92,22 @@ function parseFaults(body: Record<string, unknown>, current: Faults): Faults {
 const roll = (rate: number): boolean => rate > 0 && Math.random() < rate;
 
 type Handler = (req: IncomingMessage, url: URL) => Reply | Promise<Reply>;
+type Routes = Record<string, Partial<Record<string, Handler>> | undefined>;
+
+/** The address of a listening server as a URL. */
+function serverUrl(server: Server): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the provider server is not listening');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await closed;
+}
 
 export function createProviderServer(options: ProviderServerOptions): ProviderServer {
   const logger = options.logger ?? createLogger('payment-provider', { level: 'silent' });
@@ -147,7 +173,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     logger.warn({ faults }, 'faults set');
     return json(200, faults);
   };
-  const routes: Record<string, Partial<Record<string, Handler>> | undefined> = {
+  const routes: Routes = {
     '/health': { GET: () => json(200, { status: 'ok' }) },
     '/v1/tokens': {
       OPTIONS: () => ({ status: 204, body: '' }),
@@ -184,17 +210,27 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
         }),
       ),
     },
+  };
+  const control =
+    (handler: Handler): Handler =>
+    (req, url) => {
+      // Unreachable without a key: listenControl refuses to start then.
+      requireKey(req, options.controlKey ?? '', 'control');
+      return handler(req, url);
+    };
+  const controlRoutes: Routes = {
+    '/health': { GET: () => json(200, { status: 'ok' }) },
     '/_control/faults': {
-      GET: () => json(200, faults),
-      POST: async (req) => setFaults(parseFaults(await readJsonObject(req), faults)),
-      DELETE: () => setFaults(NO_FAULTS),
+      GET: control(() => json(200, faults)),
+      POST: control(async (req) => setFaults(parseFaults(await readJsonObject(req), faults))),
+      DELETE: control(() => setFaults(NO_FAULTS)),
     },
-    '/_control/webhooks': { GET: () => json(200, { data: webhooks.attempts }) },
+    '/_control/webhooks': { GET: control(() => json(200, { data: webhooks.attempts })) },
   };
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<Reply> {
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, table: Routes): Promise<Reply> {
     const path = url.pathname;
-    const methods = routes[/^\/v1\/payment_intents\/[^/]+$/.test(path) ? '/v1/payment_intents/:id' : path];
+    const methods = table[/^\/v1\/payment_intents\/[^/]+$/.test(path) ? '/v1/payment_intents/:id' : path];
     if (methods === undefined) throw new ApiError(404, 'not_found', `Unrecognised request URL: ${path.slice(0, 100)}`);
     if (path === '/v1/tokens') for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
     const handler = methods[req.method ?? 'GET'];
@@ -204,7 +240,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     return handler(req, url);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, table: Routes): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://provider.invalid');
     const faulty = url.pathname === '/v1/refunds' || url.pathname.startsWith('/v1/payment_intents');
@@ -216,7 +252,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
       // Like a real lost response, a timed-out request is still processed: a retry with the
       // same Idempotency-Key finds its result, one with a new key pays twice.
       withhold = faulty && roll(faults.timeoutRate);
-      reply = await route(req, res, url);
+      reply = await route(req, res, url, table);
     } catch (error) {
       if (!(error instanceof ApiError)) logger.error({ err: error }, 'unexpected error serving a request');
       reply = (error instanceof ApiError ? error : new ApiError(500, 'api_error', 'Unexpected error')).toReply();
@@ -241,31 +277,37 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     logger.info(log, 'request');
   }
 
-  const httpServer = createServer((req, res) => {
-    serve(req, res).catch((error: unknown) => {
-      logger.error({ err: error }, 'failed to answer a request');
-      res.destroy();
-    });
-  });
+  const serving =
+    (table: Routes) =>
+    (req: IncomingMessage, res: ServerResponse): void => {
+      serve(req, res, table).catch((error: unknown) => {
+        logger.error({ err: error }, 'failed to answer a request');
+        res.destroy();
+      });
+    };
+  const httpServer = createServer(serving(routes));
+  const controlServer = createServer(serving(controlRoutes));
 
   return {
     httpServer,
     listen: (port, host = '127.0.0.1') => listen(httpServer, port, host),
+    listenControl: async (port) => {
+      if (!options.controlKey) throw new Error('the control endpoints need a control key');
+      // Loopback, whatever the API binds: tests on this host steer the simulator, nobody else.
+      await listen(controlServer, port, '127.0.0.1');
+    },
     async stop() {
       book.stop();
       webhooks.stop();
       for (const timer of held) clearTimeout(timer);
       held.clear();
-      if (!httpServer.listening) return;
-      const closed = new Promise((resolve) => httpServer.close(resolve));
-      httpServer.closeAllConnections();
-      await closed;
+      await Promise.all([close(httpServer), close(controlServer)]);
     },
     get url() {
-      const address = httpServer.address();
-      if (address === null || typeof address === 'string') throw new Error('the provider server is not listening');
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}`;
+      return serverUrl(httpServer);
+    },
+    get controlUrl() {
+      return serverUrl(controlServer);
     },
   };
 }

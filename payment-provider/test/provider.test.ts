@@ -9,7 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderServer, type ProviderServer } from '../src/server.ts';
 import { verifyWebhookSignature } from '../src/webhooks.ts';
 
-const keys = { publishableKey: 'pk_test_suite', secretKey: 'sk_test_suite', webhookSecret: 'whsec_suite' };
+const keys = {
+  publishableKey: 'pk_test_suite',
+  secretKey: 'sk_test_suite',
+  webhookSecret: 'whsec_suite',
+  controlKey: 'control_suite',
+};
 const SLOW_MS = 400;
 
 interface Intent {
@@ -73,6 +78,7 @@ beforeAll(async () => {
     timeoutHoldMs: 2000,
   });
   await provider.listen(0);
+  await provider.listenControl(0);
 });
 
 afterAll(async () => {
@@ -87,11 +93,13 @@ afterEach(async () => {
 
 async function call<T = ErrorBody>(method: string, path: string, options: Options = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
-  const key = options.key === undefined ? keys.secretKey : options.key;
+  // The switches live on their own loopback server, behind their own key.
+  const control = path.startsWith('/_control/');
+  const key = options.key === undefined ? (control ? keys.controlKey : keys.secretKey) : options.key;
   if (key !== null) headers['authorization'] = `Bearer ${key}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
-  const response = await fetch(`${provider.url}${path}`, {
+  const response = await fetch(`${control ? provider.controlUrl : provider.url}${path}`, {
     method,
     headers,
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
@@ -443,8 +451,32 @@ describe('POST /v1/refunds', () => {
   });
 });
 
+describe('the control endpoints', () => {
+  it('answer only on loopback, only to the control key, and not on the API port', async () => {
+    expect(new URL(provider.controlUrl).hostname).toBe('127.0.0.1');
+    for (const key of [null, keys.secretKey, 'control_wrong']) {
+      const refused = await call('POST', '/_control/faults', { body: { errorRate: 1 }, key });
+      expect([refused.status, refused.body.error.code]).toEqual([401, 'invalid_api_key']);
+    }
+    const onApi = await fetch(`${provider.url}/_control/faults`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.controlKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ errorRate: 1 }),
+    });
+    expect(onApi.status).toBe(404);
+    // Nothing was switched on by any of them.
+    expect((await call<{ errorRate: number }>('GET', '/_control/faults')).body.errorRate).toBe(0);
+  });
+
+  it('do not exist without a control key', async () => {
+    const bare = createProviderServer({ ...keys, controlKey: undefined, webhookUrl: 'http://127.0.0.1:9/' });
+    await expect(bare.listenControl(0)).rejects.toThrow(/control key/);
+    await bare.stop();
+  });
+});
+
 describe('fault injection', () => {
-  const setFaults = (body: unknown) => call('POST', '/_control/faults', { body, key: null });
+  const setFaults = (body: unknown) => call('POST', '/_control/faults', { body });
 
   it('answers 500 api_error at errorRate 1, without creating anything, and leaves tokens alone', async () => {
     expect((await setFaults({ errorRate: 1 })).status).toBe(200);
@@ -452,7 +484,7 @@ describe('fault injection', () => {
     const orderId = randomUUID();
     const answer = await pay<ErrorBody>(intentBody(token, orderId));
     expect([answer.status, answer.body.error.code]).toEqual([500, 'api_error']);
-    await call('DELETE', '/_control/faults', { key: null });
+    await call('DELETE', '/_control/faults');
     const listed = await call<{ data: Intent[] }>('GET', `/v1/payment_intents?order_id=${orderId}`);
     expect(listed.body.data).toEqual([]);
   });
@@ -471,7 +503,7 @@ describe('fault injection', () => {
     await expect(
       call('POST', '/v1/payment_intents', { body, idempotencyKey: key, signal: AbortSignal.timeout(300) }),
     ).rejects.toMatchObject({ name: 'TimeoutError' });
-    await call('DELETE', '/_control/faults', { key: null });
+    await call('DELETE', '/_control/faults');
     const retry = await pay(body, key);
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');

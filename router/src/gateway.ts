@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { BaseContext } from '@apollo/server';
-import { ROUTER_ASSERTION_HEADER, signRouterAssertion, type Caller } from '@emporium/auth';
+import { ROUTER_ASSERTION_HEADER, signRouterAssertion, type AssertionSigningKey, type Caller } from '@emporium/auth';
 import { GraphQLError } from 'graphql';
+import { isDependencyFailure, serviceUnavailable } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { RouterConfig } from './config.ts';
 
@@ -19,15 +20,28 @@ const isRouterContext = (context: unknown): context is RouterContext =>
  * The gateway over the committed supergraph. Each subgraph call carries a router assertion
  * addressed to that subgraph; the client's own Authorization header is never forwarded.
  * Subgraph calls use Node's fetch, which keeps connections alive and pooled per origin.
+ * Each call has `config.subgraphTimeoutMs` to answer in full; a subgraph that is down or too
+ * slow fails only the fields it owns, with SERVICE_UNAVAILABLE, and the rest still arrives.
  */
-export function createGateway(config: RouterConfig, secret: Uint8Array, logger: Logger): ApolloGateway {
+export function createGateway(config: RouterConfig, signingKey: AssertionSigningKey, logger: Logger): ApolloGateway {
+  // @apollo/gateway exports usage figures of its own to Apollo's cloud (and probes cloud
+  // metadata services) unless this variable says no; it has no option for it. The platform
+  // sends nothing to third parties, so it is off whatever the environment says.
+  process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
   return new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<RouterContext>({
         url: config.subgraphUrls[name] ?? url,
-        fetcher: fetch,
-        // Any non-2xx answer (a refused assertion: secret mismatch or clock skew) is our
+        fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(config.subgraphTimeoutMs) }),
+        // A refused connection or a timeout (the signal above) is the subgraph's outage, not
+        // our bug: say so, and keep its address and the error's details in the log.
+        didEncounterError: (error) => {
+          if (!isDependencyFailure(error)) throw error;
+          logger.warn({ err: error, subgraph: name }, 'subgraph unavailable');
+          throw serviceUnavailable();
+        },
+        // Any non-2xx answer (a refused assertion: key mismatch or clock skew) is our
         // failure, not the caller's: never pass a subgraph's 401 on as UNAUTHENTICATED.
         errorFromResponse: async (response) => {
           logger.error({ subgraph: name, status: response.status }, 'subgraph refused a router request');
@@ -39,7 +53,7 @@ export function createGateway(config: RouterConfig, secret: Uint8Array, logger: 
           const identity = isRouterContext(context) ? context : { caller: null, requestId: 'gateway' };
           request.http?.headers.set(
             ROUTER_ASSERTION_HEADER,
-            await signRouterAssertion(secret, name, { caller: identity.caller, requestId: identity.requestId }),
+            await signRouterAssertion(signingKey, name, { caller: identity.caller, requestId: identity.requestId }),
           );
         },
       }),

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PAYMENT_PROVIDER, serviceUrl } from '../../../infra/src/services.ts';
+import {
+  LOCAL_SECRETS,
+  PAYMENT_PROVIDER,
+  PAYMENT_PROVIDER_CONTROL_PORT,
+  serviceUrl,
+} from '../../../infra/src/services.ts';
 import type { BenchSection } from '../report.ts';
 import {
   graphql,
@@ -29,10 +34,16 @@ const WARMUP = 60;
 /** Pause after placing the orders, so the checkouts' own aftermath (stock, search updates) has drained. */
 const SETTLE_MS = 5000;
 const PROVIDER = serviceUrl(PAYMENT_PROVIDER);
-const SECRET_KEY = 'sk_test_emporium_local';
+/** Inspection endpoints (the webhook log) listen apart, on loopback, behind their own key. */
+const PROVIDER_CONTROL = `http://127.0.0.1:${PAYMENT_PROVIDER_CONTROL_PORT}`;
 
 async function providerGet<T>(path: string): Promise<T> {
-  const response = await fetch(`${PROVIDER}${path}`, { headers: { authorization: `Bearer ${SECRET_KEY}` } });
+  // This process started the platform, so its LOCAL_SECRETS are the running ones.
+  const control = path.startsWith('/_control/');
+  const key = control ? LOCAL_SECRETS.provider.controlKey : LOCAL_SECRETS.provider.secretKey;
+  const response = await fetch(`${control ? PROVIDER_CONTROL : PROVIDER}${path}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   return (await response.json()) as T;
 }
 

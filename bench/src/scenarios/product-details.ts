@@ -1,7 +1,6 @@
-import { routerSecret, signRouterAssertion, ROUTER_ASSERTION_HEADER } from '@emporium/auth';
-import { ROUTER, SUBGRAPHS, serviceUrl } from '../../../infra/src/services.ts';
+import { ROUTER_ISSUER, assertionSigningKey, signRouterAssertion, ROUTER_ASSERTION_HEADER } from '@emporium/auth';
+import { LOCAL_SECRETS, ROUTER, SUBGRAPHS, serviceUrl } from '../../../infra/src/services.ts';
 import { runLoad, postGraphQL, type LoadResult } from '../load.ts';
-import type { BenchPlatform } from '../platform.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
 
@@ -28,12 +27,13 @@ const row = (label: string, result: LoadResult): string =>
  * valid router assertion), same product ids, same closed-loop load, alternating rounds so
  * machine noise hits both alike.
  */
-export async function productDetails(platform: BenchPlatform): Promise<BenchSection> {
+export async function productDetails(): Promise<BenchSection> {
   const routerUrl = serviceUrl(ROUTER, '/graphql');
   const product = SUBGRAPHS.find((subgraph) => subgraph.name === 'product');
   if (!product) throw new Error('no product subgraph');
   const productUrl = serviceUrl(product, '/graphql');
-  const secret = routerSecret(platform.env['ROUTER_SIGNING_SECRET'] ?? '');
+  // This process started the platform, so its router key is the running router's.
+  const signingKey = assertionSigningKey(ROUTER_ISSUER, LOCAL_SECRETS.router.privateKey);
 
   const page = (await (
     await fetch(routerUrl, {
@@ -51,7 +51,7 @@ export async function productDetails(platform: BenchPlatform): Promise<BenchSect
       DIRECT,
       { id: ids[i % ids.length] },
       {
-        [ROUTER_ASSERTION_HEADER]: await signRouterAssertion(secret, 'product', {
+        [ROUTER_ASSERTION_HEADER]: await signRouterAssertion(signingKey, 'product', {
           caller: null,
           requestId: `bench-${i}`,
         }),

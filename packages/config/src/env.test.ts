@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './env.ts';
+import { readDatabaseUrl } from './stack.ts';
 
 describe('loadConfig', () => {
   it('uses defaults for unset and blank variables and parses the set ones', () => {
@@ -43,5 +44,58 @@ describe('loadConfig', () => {
 
   it('rejects a non-integer number', () => {
     expect(() => loadConfig((env) => env.int('N', 1), { N: '1.5' })).toThrow('N must be an integer, got "1.5"');
+  });
+});
+
+describe('secrets', () => {
+  const read = (source: Record<string, string>) => () =>
+    loadConfig((env) => ({ key: env.secret('WEBHOOK_SECRET'), db: readDatabaseUrl(env) }), source);
+  const problems = (source: Record<string, string>): readonly string[] => {
+    try {
+      read(source)();
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('refuses a missing, short or published secret, naming the variable, in every environment', () => {
+    expect(problems({})).toEqual(['WEBHOOK_SECRET is required']);
+    expect(problems({ WEBHOOK_SECRET: 'too-short' })).toEqual(['WEBHOOK_SECRET must be at least 32 characters, got 9']);
+    expect(problems({ WEBHOOK_SECRET: 'whsec_emporium_local' })).toEqual([
+      'WEBHOOK_SECRET is a value published in the repository; generate a new one',
+    ]);
+    expect(problems({ WEBHOOK_SECRET: 'x'.repeat(40) })).toEqual([]);
+  });
+
+  it('needs a database URL with a real password in production, and not in development', () => {
+    const secret = 'x'.repeat(40);
+    expect(problems({ WEBHOOK_SECRET: secret, NODE_ENV: 'production' })).toEqual([
+      'DATABASE_URL is required in production',
+    ]);
+    for (const [url, problem] of [
+      ['postgres://emporium@db:5432/postgres', "DATABASE_URL's password is missing"],
+      ['postgres://emporium:emporium@db:5432/postgres', "DATABASE_URL's password is a value published"],
+      ['postgres://emporium:short@db:5432/postgres', "DATABASE_URL's password must be at least 16"],
+    ] as const) {
+      expect(problems({ WEBHOOK_SECRET: secret, NODE_ENV: 'production', DATABASE_URL: url })).toEqual([
+        expect.stringContaining(problem),
+      ]);
+    }
+    const strong = `postgres://emporium_order:${'p'.repeat(24)}@db:5432/postgres`;
+    expect(problems({ WEBHOOK_SECRET: secret, NODE_ENV: 'production', DATABASE_URL: strong })).toEqual([]);
+    expect(problems({ WEBHOOK_SECRET: secret })).toEqual([]);
+  });
+
+  it('reports what a parser throws under the variable name', () => {
+    const parse = (value: string): number => {
+      if (value !== '42') throw new Error('must be the answer');
+      return 42;
+    };
+    expect(loadConfig((env) => env.parsed('ANSWER', parse), { ANSWER: '42' })).toBe(42);
+    expect(() => loadConfig((env) => env.parsed('ANSWER', parse), { ANSWER: '7' })).toThrow(
+      'ANSWER must be the answer',
+    );
+    expect(() => loadConfig((env) => env.parsed('ANSWER', parse), {})).toThrow('ANSWER is required');
   });
 });

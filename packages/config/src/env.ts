@@ -22,8 +22,18 @@ export interface IntOptions {
   max?: number;
 }
 
+export interface SecretOptions {
+  /** Fewer characters than this are refused; 32 unless said otherwise. */
+  minLength?: number;
+}
+
 /** Reads one variable at a time; a missing variable with no default is a problem. */
 export interface EnvReader {
+  /**
+   * NODE_ENV is `production` (docker compose and the image set it). Production refuses
+   * development conveniences: demo data, open introspection, credential-less databases.
+   */
+  readonly production: boolean;
   /** True when the variable is set to a non-empty value. */
   has(name: string): boolean;
   string(name: string, fallback?: string): string;
@@ -34,8 +44,20 @@ export interface EnvReader {
   list(name: string, fallback?: readonly string[]): string[];
   url(name: string, fallback?: string): string;
   oneOf<const T extends string>(name: string, allowed: readonly T[], fallback?: T): T;
+  /**
+   * A secret: required in every environment (there is no default to leak), at least
+   * `minLength` characters, and never a value published in this repository.
+   */
+  secret(name: string, options?: SecretOptions): string;
+  /**
+   * A required value `parse` turns into something typed (a key, say); what it throws
+   * becomes a problem naming the variable.
+   */
+  parsed<T>(name: string, parse: (value: string) => T): T;
   /** LOG_LEVEL: one of pino's levels, `info` by default. */
   logLevel(): LogLevel;
+  /** Records a problem a rule across variables found; loadConfig reports it with the others. */
+  problem(message: string): void;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -43,6 +65,31 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+/** Secrets this repository publishes (old defaults, documentation, test fixtures): never valid. */
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  'whsec_emporium_local',
+  'sk_test_emporium_local',
+  'pk_test_emporium_local',
+  'local-development-only-router-signing-secret',
+  'a-secret-for-this-test-router-only-0123456789',
+  'emporium',
+  'whsec_payment_tests',
+  'sk_test_payment_tests',
+  'pk_test_payment_tests',
+  'whsec_suite',
+  'sk_test_suite',
+  'pk_test_suite',
+]);
+
+const DEFAULT_SECRET_LENGTH = 32;
+
+/** Why `value` may not be used as a secret, or undefined when it may. */
+export function secretWeakness(value: string, minLength = DEFAULT_SECRET_LENGTH): string | undefined {
+  if (PUBLISHED_SECRETS.has(value)) return 'is a value published in the repository; generate a new one';
+  if (value.length < minLength) return `must be at least ${minLength} characters, got ${value.length}`;
+  return undefined;
+}
 
 function createReader(source: Env, problems: string[]): EnvReader {
   const raw = (name: string): string | undefined => {
@@ -56,6 +103,7 @@ function createReader(source: Env, problems: string[]): EnvReader {
   };
 
   return {
+    production: raw('NODE_ENV') === 'production',
     has: (name) => raw(name) !== undefined,
     optional: raw,
     string(name, fallback) {
@@ -108,8 +156,30 @@ function createReader(source: Env, problems: string[]): EnvReader {
       }
       return match;
     },
+    secret(name, options = {}) {
+      const value = raw(name);
+      if (value === undefined) return required(name, undefined, '');
+      const weakness = secretWeakness(value, options.minLength);
+      if (weakness !== undefined) problems.push(`${name} ${weakness}`);
+      return value;
+    },
+    parsed<T>(name: string, parse: (value: string) => T): T {
+      // The placeholder never escapes: loadConfig throws once any problem is recorded.
+      const placeholder = undefined as T;
+      const value = raw(name);
+      if (value === undefined) return required(name, undefined, placeholder);
+      try {
+        return parse(value);
+      } catch (error) {
+        problems.push(`${name} ${error instanceof Error ? error.message : String(error)}`);
+        return placeholder;
+      }
+    },
     logLevel() {
       return this.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+    },
+    problem(message) {
+      problems.push(message);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
+import { currentRequestId } from './request-id.ts';
 
 /** Largest request body accepted; a GraphQL document plus variables never needs more. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -20,10 +21,14 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+/** A request-level error in GraphQL's shape, for failures before Apollo Server sees the request. */
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  const requestId = currentRequestId();
   res
     .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
-    .end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+    .end(
+      JSON.stringify({ errors: [{ message, extensions: requestId === undefined ? { code } : { code, requestId } }] }),
+    );
 }
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {

@@ -5,12 +5,22 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { InvalidAssertionError, ROUTER_ASSERTION_HEADER, verifyRouterAssertion, type Caller } from '@emporium/auth';
+import {
+  InvalidAssertionError,
+  ROUTER_ASSERTION_HEADER,
+  verifyRouterAssertion,
+  type AssertionVerificationKey,
+  type Caller,
+} from '@emporium/auth';
 import type { Logger } from '@emporium/logging';
 import { createErrorFormatter } from './errors.ts';
 import { createGraphQLHandler } from './http.ts';
+import { DRAIN_GRACE_MS } from './lifecycle.ts';
+import type { ReadinessChecks } from './readiness.ts';
 import { listen, serveRoutes, type Route } from './routes.ts';
 
 /** What every subgraph context starts from: the verified caller and the request's id. */
@@ -23,12 +33,15 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** The subgraph's name in the supergraph; router assertions are addressed to it. */
   name: string;
   schema: GraphQLSchema;
-  routerSecret: Uint8Array;
+  /** The router's public key(s): the only signer whose assertions this subgraph accepts. */
+  routerKey: AssertionVerificationKey;
   logger: Logger;
   /** Builds the per-request context (fork the EntityManager, create loaders) once the caller is known. */
   context: (identity: RequestIdentity) => TContext | Promise<TContext>;
   /** Extra HTTP routes (e.g. identity's JWKS); return true when the request was handled. */
   routes?: Route;
+  /** The subgraph's own dependencies, checked by GET /ready (e.g. its database). */
+  readiness?: ReadinessChecks;
 }
 
 export interface SubgraphServer {
@@ -57,11 +70,16 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     introspection: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    // No Apollo Studio here: inline traces would only add work to every request.
+    // runUntilSignalled owns the signals: Apollo's handlers would re-raise them and exit 1.
+    stopOnTerminationSignals: false,
+    // No Apollo Studio here: inline traces would only add work to every request, and no
+    // usage or schema report leaves for Apollo's cloud even if APOLLO_KEY is set.
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_GRACE_MS }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
     ],
   });
   await apollo.start();
@@ -72,7 +90,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       const header = req.headers[ROUTER_ASSERTION_HEADER];
       try {
         const identity = await verifyRouterAssertion(
-          options.routerSecret,
+          options.routerKey,
           options.name,
           Array.isArray(header) ? header[0] : header,
         );
@@ -90,7 +108,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     },
   });
 
-  serveRoutes(httpServer, { graphql, routes: options.routes, logger });
+  serveRoutes(httpServer, { graphql, routes: options.routes, readiness: options.readiness, logger });
 
   return {
     httpServer,

@@ -3,6 +3,7 @@
  * the accounts every seed agrees on. Pure logic; the seeds do the writing.
  */
 export { parseSeedArgs } from './args.ts';
+export { demoDataWanted } from './demo.ts';
 export type { SeedArgs } from './args.ts';
 export {
   DEFAULT_PRODUCTS,

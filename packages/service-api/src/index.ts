@@ -2,12 +2,12 @@
  * Internal HTTP APIs one service offers another, outside the supergraph. There is one: at
  * checkout the order service reads the shopper's cart, priced from the cart service's
  * replica of the catalogue, so the order is priced by the platform and never by the client.
- * Calls carry an assertion signed with the platform's shared secret, addressed to the
- * called service and naming the shopper, so the cart service hands out only that shopper's
- * cart and only to a holder of the secret.
+ * Calls carry an assertion signed with the order service's own private key, addressed to
+ * the cart service and naming the shopper, so the cart service hands out only that
+ * shopper's cart and only to the order service (the router's key does not open it either).
  */
 import { randomUUID } from 'node:crypto';
-import { ROUTER_ASSERTION_HEADER, signRouterAssertion, type Caller } from '@emporium/auth';
+import { ROUTER_ASSERTION_HEADER, signRouterAssertion, type AssertionSigningKey, type Caller } from '@emporium/auth';
 
 /** Path of the cart service's checkout snapshot; the shopper is the assertion's subject. */
 export const CART_SNAPSHOT_PATH = '/internal/v1/checkout-snapshot';
@@ -61,12 +61,13 @@ function readLine(raw: unknown): CartSnapshotLine {
 /** Asks the cart service for `caller`'s cart, within `timeoutMs`. */
 export async function fetchCartSnapshot(options: {
   cartServiceUrl: string;
-  secret: Uint8Array;
+  /** The order service's key (issuer ORDER_SERVICE_ISSUER). */
+  signingKey: AssertionSigningKey;
   caller: Caller;
   requestId?: string;
   timeoutMs?: number;
 }): Promise<CartSnapshot> {
-  const assertion = await signRouterAssertion(options.secret, CART_SERVICE_AUDIENCE, {
+  const assertion = await signRouterAssertion(options.signingKey, CART_SERVICE_AUDIENCE, {
     caller: options.caller,
     requestId: options.requestId ?? randomUUID(),
   });

@@ -1,4 +1,9 @@
-import { ROUTER_ASSERTION_HEADER, signRouterAssertion, type RouterAssertion } from '@emporium/auth';
+import {
+  ROUTER_ASSERTION_HEADER,
+  signRouterAssertion,
+  type AssertionSigningKey,
+  type RouterAssertion,
+} from '@emporium/auth';
 import type { Logger } from '@emporium/logging';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -22,7 +27,7 @@ export const webSocketUrl = (httpUrl: string): string => httpUrl.replace(/^http(
  */
 export function createSubgraphFetcher(
   subgraphUrl: (name: string) => string,
-  secret: Uint8Array,
+  signingKey: AssertionSigningKey,
   identity: RouterAssertion,
   logger: Logger,
 ): SubgraphFetcher {
@@ -31,7 +36,7 @@ export function createSubgraphFetcher(
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [ROUTER_ASSERTION_HEADER]: await signRouterAssertion(secret, serviceName, identity),
+        [ROUTER_ASSERTION_HEADER]: await signRouterAssertion(signingKey, serviceName, identity),
       },
       body: JSON.stringify(request),
     });
@@ -45,14 +50,14 @@ export function createSubgraphFetcher(
 
 /**
  * One graphql-ws client to a subgraph, for one client subscription. The assertion is signed
- * when the socket opens (it lives 60 s and is checked only at connection_init). The socket
+ * when the socket opens (it lives 25 s and is checked only at connection_init). The socket
  * opens with the first subscription and closes as soon as it ends (lazy, no linger), and a
  * failed socket is not retried: the client's subscription ends and the client resubscribes.
  */
 export function connectUpstream(
   serviceName: string,
   httpUrl: string,
-  secret: Uint8Array,
+  signingKey: AssertionSigningKey,
   identity: RouterAssertion,
 ): Client {
   let open = false;
@@ -64,7 +69,7 @@ export function connectUpstream(
     retryAttempts: 0,
     keepAlive: UPSTREAM_KEEP_ALIVE_MS,
     connectionParams: async (): Promise<JsonObject> => ({
-      [ROUTER_ASSERTION_HEADER]: await signRouterAssertion(secret, serviceName, identity),
+      [ROUTER_ASSERTION_HEADER]: await signRouterAssertion(signingKey, serviceName, identity),
     }),
     on: {
       opened: () => {

@@ -1,4 +1,9 @@
-import { InvalidAssertionError, ROUTER_ASSERTION_HEADER, verifyRouterAssertion } from '@emporium/auth';
+import {
+  InvalidAssertionError,
+  ROUTER_ASSERTION_HEADER,
+  verifyRouterAssertion,
+  type AssertionVerificationKey,
+} from '@emporium/auth';
 import type { MikroORM } from '@emporium/db';
 import type { Route } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
@@ -7,16 +12,18 @@ import type { CartService } from './services/cart.service.ts';
 
 /**
  * GET /internal/v1/checkout-snapshot: the order service reads the shopper's cart at
- * checkout. Only a holder of the platform's secret gets an answer, and only for the shopper
- * its assertion names; the answer is a CartSnapshot (@emporium/service-api).
+ * checkout. Only the order service (an assertion signed with its key; the router's does not
+ * do) gets an answer, and only for the shopper its assertion names; the answer is a
+ * CartSnapshot (@emporium/service-api).
  */
 export function checkoutSnapshotRoute(deps: {
   orm: MikroORM;
   carts: CartService;
-  routerSecret: Uint8Array;
+  /** The order service's public key. */
+  orderServiceKey: AssertionVerificationKey;
   logger: Logger;
 }): Route {
-  const { orm, carts, routerSecret, logger } = deps;
+  const { orm, carts, orderServiceKey, logger } = deps;
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== CART_SNAPSHOT_PATH || req.method !== 'GET') return false;
@@ -24,7 +31,7 @@ export function checkoutSnapshotRoute(deps: {
     let userId: string | undefined;
     try {
       const assertion = await verifyRouterAssertion(
-        routerSecret,
+        orderServiceKey,
         CART_SERVICE_AUDIENCE,
         Array.isArray(header) ? header[0] : header,
       );

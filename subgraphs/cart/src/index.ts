@@ -1,6 +1,5 @@
 /** Bootstrap only: config → ORM (migrated) → server (GraphQL and the checkout snapshot). */
-import { routerSecret } from '@emporium/auth';
-import { createOrm, migrate } from '@emporium/db';
+import { createOrm, migrate, pingDatabase } from '@emporium/db';
 import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
 import { checkoutSnapshotRoute } from './checkout-snapshot.route.ts';
@@ -18,15 +17,15 @@ const database = { service: 'cart', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger });
 await migrate(orm, database);
 
-const secret = routerSecret(config.routerSecret);
 const carts = new CartService({ maxLineQuantity: config.maxLineQuantity });
 const server = await createSubgraphServer({
   name: 'cart',
+  readiness: { postgres: () => pingDatabase(orm) },
   schema: buildSchema(),
-  routerSecret: secret,
+  routerKey: config.routerKey,
   logger,
   context: contextFactory({ orm, carts, inventory: new InventoryService() }),
-  routes: checkoutSnapshotRoute({ orm, carts, routerSecret: secret, logger }),
+  routes: checkoutSnapshotRoute({ orm, carts, orderServiceKey: config.orderServiceKey, logger }),
 });
 await server.listen(config.port, config.host);
 

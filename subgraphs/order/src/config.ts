@@ -1,4 +1,12 @@
-import { loadConfig, readStackEndpoints, type EnvReader } from '@emporium/config';
+import {
+  ORDER_SERVICE_ISSUER,
+  ROUTER_ISSUER,
+  assertionSigningKey,
+  assertionVerificationKey,
+  type AssertionSigningKey,
+  type AssertionVerificationKey,
+} from '@emporium/auth';
+import { loadConfig, readDatabaseUrl, readStackEndpoints, type EnvReader } from '@emporium/config';
 
 /** Settings the order subgraph and its worker share. */
 export interface OrderDatabaseConfig {
@@ -10,11 +18,16 @@ export interface OrderDatabaseConfig {
 export interface OrderConfig extends OrderDatabaseConfig {
   port: number;
   host: string;
-  routerSecret: string;
+  /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
+  routerKey: AssertionVerificationKey;
+  /** Signs checkout's calls to the cart service (ORDER_SERVICE_PRIVATE_KEY); the router's key cannot. */
+  orderServiceKey: AssertionSigningKey;
   /** Where checkout reads the shopper's priced cart (the cart service's internal API). */
   cartServiceUrl: string;
   /** How long stock stays reserved for an unpaid order; the worker expires it afterwards. */
   reservationTtlSeconds: number;
+  /** Unpaid orders a shopper may hold at once (the contract's abuse limit). */
+  maxUnpaidOrders: number;
   /** Live order tracking hears status changes from the order topic. */
   brokers: string[];
   /** Live events one subscriber may have waiting before it is ended as too slow. */
@@ -32,7 +45,7 @@ export interface OrderWorkerConfig extends OrderDatabaseConfig {
 }
 
 const databaseSettings = (env: EnvReader): OrderDatabaseConfig => ({
-  databaseUrl: readStackEndpoints(env).postgres.url,
+  databaseUrl: readDatabaseUrl(env),
   logLevel: env.logLevel(),
 });
 
@@ -42,9 +55,14 @@ export function readOrderConfig(source?: NodeJS.ProcessEnv): OrderConfig {
       ...databaseSettings(env),
       port: env.int('ORDER_PORT', 4005, { min: 1, max: 65535 }),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
-      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
+      routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
+      orderServiceKey: env.parsed('ORDER_SERVICE_PRIVATE_KEY', (value) =>
+        assertionSigningKey(ORDER_SERVICE_ISSUER, value),
+      ),
       cartServiceUrl: env.url('CART_SERVICE_URL', 'http://127.0.0.1:4004'),
       reservationTtlSeconds: env.int('ORDER_RESERVATION_TTL_SECONDS', 900, { min: 1, max: 86_400 }),
+      // The contract promises clients 5; only load tests that reuse a few shoppers raise it.
+      maxUnpaidOrders: env.int('ORDER_MAX_UNPAID_PER_USER', 5, { min: 1, max: 10_000 }),
       brokers: readStackEndpoints(env).kafka.brokers,
       subscriberQueueLimit: env.int('ORDER_SUBSCRIBER_QUEUE_LIMIT', 256, { min: 1, max: 100_000 }),
     }),

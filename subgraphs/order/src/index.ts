@@ -2,8 +2,7 @@
  * Bootstrap only: config → ORM (migrated) → the order events hub → server (GraphQL over
  * HTTP, subscriptions over WebSocket on the same port). The saga runs in worker.ts.
  */
-import { routerSecret } from '@emporium/auth';
-import { createOrm, migrate } from '@emporium/db';
+import { createOrm, migrate, pingDatabase } from '@emporium/db';
 import { createSubgraphServer, exitWhenCrashed, jsonRoute, runUntilSignalled } from '@emporium/graphql-server';
 import { createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
@@ -30,14 +29,14 @@ const hub = new OrderEventsHub({ kafka, logger });
 await hub.start();
 exitWhenCrashed(logger, hub.groupId, hub.crashed);
 
-const secret = routerSecret(config.routerSecret);
 const schema = buildSchema();
 const context = contextFactory({
   orm,
   checkout: new CheckoutService({
     cartServiceUrl: config.cartServiceUrl,
-    secret,
+    signingKey: config.orderServiceKey,
     reservationTtlSeconds: config.reservationTtlSeconds,
+    maxUnpaidOrders: config.maxUnpaidOrders,
     logger,
   }),
   orders: new OrderService(),
@@ -45,8 +44,9 @@ const context = contextFactory({
 });
 const server = await createSubgraphServer({
   name: 'order',
+  readiness: { postgres: () => pingDatabase(orm), kafka: () => hub.ready() },
   schema,
-  routerSecret: secret,
+  routerKey: config.routerKey,
   logger,
   context,
   // Live subscription figures, so operators and tests can see that ended subscriptions let go of the hub.
@@ -60,7 +60,7 @@ const subscriptions = serveSubscriptions({
   httpServer: server.httpServer,
   name: 'order',
   schema,
-  routerSecret: secret,
+  routerKey: config.routerKey,
   logger,
   context,
 });

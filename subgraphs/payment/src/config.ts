@@ -1,4 +1,5 @@
-import { loadConfig, readStackEndpoints, type EnvReader } from '@emporium/config';
+import { ROUTER_ISSUER, assertionVerificationKey, type AssertionVerificationKey } from '@emporium/auth';
+import { loadConfig, readDatabaseUrl, readStackEndpoints, type EnvReader } from '@emporium/config';
 
 /** Settings the payment subgraph, its worker and its seed share. */
 export interface PaymentDatabaseConfig {
@@ -26,7 +27,8 @@ export interface ProviderSettings {
 export interface PaymentSubgraphConfig extends PaymentDatabaseConfig {
   port: number;
   host: string;
-  routerSecret: string;
+  /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
+  routerKey: AssertionVerificationKey;
   provider: ProviderSettings;
 }
 
@@ -44,7 +46,7 @@ export interface PaymentWorkerConfig extends PaymentDatabaseConfig {
 }
 
 const databaseSettings = (env: EnvReader): PaymentDatabaseConfig => ({
-  databaseUrl: readStackEndpoints(env).postgres.url,
+  databaseUrl: readDatabaseUrl(env),
   logLevel: env.logLevel(),
 });
 
@@ -53,9 +55,11 @@ const providerSettings = (env: EnvReader): ProviderSettings => {
   return {
     url,
     publicUrl: env.url('PAYMENT_PROVIDER_PUBLIC_URL', url),
-    publishableKey: env.string('PAYMENT_PROVIDER_PUBLISHABLE_KEY', 'pk_test_emporium_local'),
-    secretKey: env.string('PAYMENT_PROVIDER_SECRET_KEY', 'sk_test_emporium_local'),
-    webhookSecret: env.string('PAYMENT_PROVIDER_WEBHOOK_SECRET', 'whsec_emporium_local'),
+    // No defaults, in development either: anyone who read a default in the repository could
+    // sign a webhook that marks an order PAID. The local tooling generates them per start.
+    publishableKey: env.secret('PAYMENT_PROVIDER_PUBLISHABLE_KEY', { minLength: 16 }),
+    secretKey: env.secret('PAYMENT_PROVIDER_SECRET_KEY'),
+    webhookSecret: env.secret('PAYMENT_PROVIDER_WEBHOOK_SECRET'),
     timeoutMs: env.int('PAYMENT_PROVIDER_TIMEOUT_MS', 1500, { min: 50, max: 60_000 }),
   };
 };
@@ -66,7 +70,7 @@ export function readPaymentConfig(source?: NodeJS.ProcessEnv): PaymentSubgraphCo
       ...databaseSettings(env),
       port: env.int('PAYMENT_PORT', 4006, { min: 1, max: 65535 }),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
-      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
+      routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
       provider: providerSettings(env),
     }),
     source,

@@ -1,6 +1,5 @@
 /** Bootstrap only: config → ORM (migrated) → server (GraphQL and the provider's webhook). The worker runs in worker.ts. */
-import { routerSecret } from '@emporium/auth';
-import { createOrm, migrate } from '@emporium/db';
+import { createOrm, migrate, pingDatabase } from '@emporium/db';
 import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
 import { readPaymentConfig } from './config.ts';
@@ -27,8 +26,9 @@ const provider = new ProviderClient({
 });
 const server = await createSubgraphServer({
   name: 'payment',
+  readiness: { postgres: () => pingDatabase(orm) },
   schema: buildSchema(),
-  routerSecret: routerSecret(config.routerSecret),
+  routerKey: config.routerKey,
   logger,
   context: contextFactory({
     orm,

@@ -50,7 +50,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await setFaults(provider.url, null);
+  await setFaults(provider, null);
 });
 
 afterAll(async () => {
@@ -138,7 +138,7 @@ const settled = (id: string, status: string) =>
 
 /** A PROCESSING payment of a fresh order, with the simulator's webhooks held back. */
 async function processingPayment(card = CARD_OK) {
-  await setFaults(provider.url, { webhooksPaused: true });
+  await setFaults(provider, { webhooksPaused: true });
   const caller = shopper();
   const orderId = await placeOrder(handle, caller.userId);
   const payload = await pay(caller, { orderId, paymentMethodToken: await tokenize(provider.url, card) });
@@ -385,7 +385,7 @@ describe('payOrder', () => {
     const caller = shopper();
     const orderId = await placeOrder(handle, caller.userId);
     const token = await tokenize(provider.url, CARD_OK);
-    await setFaults(provider.url, { errorRate: 1 });
+    await setFaults(provider, { errorRate: 1 });
     const started = Date.now();
     const down = await pay(caller, { orderId, paymentMethodToken: token, idempotencyKey: 'down' });
     expect(Date.now() - started).toBeLessThan(2000);
@@ -394,7 +394,7 @@ describe('payOrder', () => {
     expect(down.order).toEqual({ id: orderId });
     expect(await types(orderId)).toEqual([]);
 
-    await setFaults(provider.url, null);
+    await setFaults(provider, null);
     const back = await pay(caller, { orderId, paymentMethodToken: token, idempotencyKey: 'down' });
     expect(back.userErrors).toEqual([]);
     expect(back.payment).toMatchObject({ id: down.payment?.id, status: 'PROCESSING' });
@@ -406,18 +406,18 @@ describe('payOrder', () => {
     const caller = shopper();
     const orderId = await placeOrder(handle, caller.userId);
     const token = await tokenize(provider.url, CARD_OK);
-    await setFaults(provider.url, { timeoutRate: 1, webhooksPaused: true });
+    await setFaults(provider, { timeoutRate: 1, webhooksPaused: true });
     const started = Date.now();
     const down = await pay(caller, { orderId, paymentMethodToken: token, idempotencyKey: 'hang' });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(down.userErrors).toEqual([expect.objectContaining({ code: 'PAYMENT_PROVIDER_UNAVAILABLE' })]);
     expect(await types(orderId)).toEqual([]);
-    await setFaults(provider.url, { timeoutRate: 0 });
+    await setFaults(provider, { timeoutRate: 0 });
     // The provider did take the withheld requests; the retry's Idempotency-Key finds that one intent.
     const back = await pay(caller, { orderId, paymentMethodToken: token, idempotencyKey: 'hang' });
     expect(back.userErrors).toEqual([]);
     expect(back.payment).toMatchObject({ id: down.payment?.id, status: 'PROCESSING' });
-    await setFaults(provider.url, { webhooksPaused: false });
+    await setFaults(provider, { webhooksPaused: false });
     await settled(back.payment?.id ?? '', 'SUCCEEDED');
     expect(await types(orderId)).toEqual(['PaymentSubmitted', 'PaymentSucceeded']);
   });
@@ -425,7 +425,7 @@ describe('payOrder', () => {
   it('recognises a payment the provider took and settled while our call to it timed out', async () => {
     const caller = shopper();
     const orderId = await placeOrder(handle, caller.userId);
-    await setFaults(provider.url, { timeoutRate: 1 });
+    await setFaults(provider, { timeoutRate: 1 });
     // The webhook (found by the payment id in the intent's metadata) settles it before payOrder gives up.
     const payload = await pay(caller, { orderId, paymentMethodToken: await tokenize(provider.url, CARD_OK) });
     expect(payload.userErrors).toEqual([]);
@@ -505,7 +505,7 @@ describe('the provider webhook', () => {
 
 describe('reconciliation', () => {
   it('finds a succeeded intent whose webhook was lost; the webhook arriving later changes nothing', async () => {
-    await setFaults(provider.url, { webhooksPaused: false });
+    await setFaults(provider, { webhooksPaused: false });
     const caller = shopper();
     const orderId = await placeOrder(handle, caller.userId);
     const payload = await pay(caller, {

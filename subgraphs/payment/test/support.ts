@@ -28,6 +28,7 @@ export const KEYS = {
   publishableKey: 'pk_test_payment_tests',
   secretKey: 'sk_test_payment_tests',
   webhookSecret: 'whsec_payment_tests',
+  controlKey: 'control_payment_tests',
 };
 
 export type TestDatabase = ScratchOrm;
@@ -78,6 +79,7 @@ export async function startProvider(webhookUrl: string): Promise<ProviderServer>
     timeoutHoldMs: 5000,
   });
   await provider.listen(0);
+  await provider.listenControl(0);
   return provider;
 }
 
@@ -104,9 +106,10 @@ export async function tokenize(providerUrl: string, number: string, cvc = '123')
   return body.id;
 }
 
-export async function setFaults(providerUrl: string, faults: Record<string, unknown> | null): Promise<void> {
-  await providerCall(`${providerUrl}/_control/faults`, {
+export async function setFaults(provider: ProviderServer, faults: Record<string, unknown> | null): Promise<void> {
+  await providerCall(`${provider.controlUrl}/_control/faults`, {
     method: faults ? 'POST' : 'DELETE',
+    key: KEYS.controlKey,
     ...(faults ? { body: JSON.stringify(faults) } : {}),
   });
 }

@@ -1,11 +1,13 @@
-import { loadConfig, readStackEndpoints } from '@emporium/config';
+import { ROUTER_ISSUER, assertionVerificationKey, type AssertionVerificationKey } from '@emporium/auth';
+import { loadConfig, readDatabaseUrl } from '@emporium/config';
 
 /** The product subgraph's settings, read once at start-up. */
 export interface ProductConfig {
   port: number;
   host: string;
   databaseUrl: string;
-  routerSecret: string;
+  /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
+  routerKey: AssertionVerificationKey;
   /** Image object keys are served from here (an S3 bucket or a CDN in front of one). */
   mediaBaseUrl: string;
   logLevel: string;
@@ -16,8 +18,8 @@ export function readProductConfig(source?: NodeJS.ProcessEnv): ProductConfig {
     (env) => ({
       port: env.int('PRODUCT_PORT', 4002, { min: 1, max: 65535 }),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
-      databaseUrl: readStackEndpoints(env).postgres.url,
-      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
+      databaseUrl: readDatabaseUrl(env),
+      routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
       mediaBaseUrl: env.url('MEDIA_BASE_URL', 'https://emporium-media.s3.us-east-1.amazonaws.com').replace(/\/+$/, ''),
       logLevel: env.logLevel(),
     }),

@@ -1,6 +1,5 @@
 /** Bootstrap only: config → ORM (migrated) → server. */
-import { routerSecret } from '@emporium/auth';
-import { createOrm, migrate } from '@emporium/db';
+import { createOrm, migrate, pingDatabase } from '@emporium/db';
 import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
 import { readProductConfig } from './config.ts';
@@ -19,8 +18,9 @@ await migrate(orm, database);
 
 const server = await createSubgraphServer({
   name: 'product',
+  readiness: { postgres: () => pingDatabase(orm) },
   schema: buildSchema(),
-  routerSecret: routerSecret(config.routerSecret),
+  routerKey: config.routerKey,
   logger,
   context: contextFactory({
     orm,

@@ -4,10 +4,10 @@
  * that already have a stock row keep it unless --force is given, which resets them to the
  * seeded level (never below what open orders hold).
  */
-import { loadConfig, readStackEndpoints } from '@emporium/config';
+import { loadConfig, readDatabaseUrl } from '@emporium/config';
 import { createOrm, migrate, type EntityManager } from '@emporium/db';
 import { createLogger } from '@emporium/logging';
-import { parseSeedArgs, type SeedArgs } from '@emporium/seed';
+import { demoDataWanted, parseSeedArgs, type SeedArgs } from '@emporium/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { stockBatches, type SeedStock } from './stock.ts';
@@ -17,6 +17,8 @@ const BATCH_SIZE = 5000;
 
 interface CartSeedConfig extends SeedArgs {
   databaseUrl: string;
+  /** Stock for the demo catalogue; off in production (see demoDataWanted), when the seed only migrates. */
+  demoData: boolean;
   logLevel: string;
 }
 
@@ -25,7 +27,8 @@ function readCartSeedConfig(args: readonly string[], source?: NodeJS.ProcessEnv)
     ...parseSeedArgs(args),
     ...loadConfig(
       (env) => ({
-        databaseUrl: readStackEndpoints(env).postgres.url,
+        databaseUrl: readDatabaseUrl(env),
+        demoData: demoDataWanted(env),
         logLevel: env.logLevel(),
       }),
       source,
@@ -65,6 +68,7 @@ try {
   await migrate(orm, database);
   const written = await orm.em.fork().transactional(async (em) => {
     let total = 0;
+    if (!config.demoData) return total;
     for (const batch of stockBatches(config.products, BATCH_SIZE)) total += await insertStock(em, batch, config.force);
     return total;
   });

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { InvalidAssertionError, ROUTER_ASSERTION_HEADER, verifyRouterAssertion } from '@emporium/auth';
+import {
+  InvalidAssertionError,
+  ROUTER_ASSERTION_HEADER,
+  verifyRouterAssertion,
+  type AssertionVerificationKey,
+} from '@emporium/auth';
 import { createErrorFormatter, type RequestIdentity } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import {
@@ -33,7 +38,8 @@ export interface SubscriptionServerOptions<TContext> {
   /** The subgraph's name in the supergraph: router assertions are addressed to it. */
   name: string;
   schema: GraphQLSchema;
-  routerSecret: Uint8Array;
+  /** The router's public key: the only signer whose assertions open a socket. */
+  routerKey: AssertionVerificationKey;
   logger: Logger;
   /** Builds one subscription's context (a forked EntityManager, the caller); it lives as long as the subscription. */
   context: (identity: RequestIdentity) => TContext;
@@ -75,7 +81,7 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
         const assertion = ctx.connectionParams?.[ROUTER_ASSERTION_HEADER];
         try {
           const identity = await verifyRouterAssertion(
-            options.routerSecret,
+            options.routerKey,
             options.name,
             typeof assertion === 'string' ? assertion : undefined,
           );

@@ -5,10 +5,10 @@
  * which replaces the whole catalogue.
  */
 import pg from 'pg';
-import { loadConfig, readStackEndpoints, serviceDatabaseUrl } from '@emporium/config';
+import { loadConfig, readDatabaseUrl, serviceDatabaseUrl } from '@emporium/config';
 import { createOrm, migrate } from '@emporium/db';
 import { createLogger } from '@emporium/logging';
-import { parseSeedArgs, type SeedArgs } from '@emporium/seed';
+import { demoDataWanted, parseSeedArgs, type SeedArgs } from '@emporium/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { createCatalogue, type Catalogue, type SeedProduct } from './catalogue.ts';
@@ -21,6 +21,8 @@ const BATCH_SIZE = 1000;
 
 interface ProductSeedConfig extends SeedArgs {
   databaseUrl: string;
+  /** The demo catalogue; off in production (see demoDataWanted), when the seed only migrates. */
+  demoData: boolean;
   logLevel: string;
 }
 
@@ -29,7 +31,8 @@ function readProductSeedConfig(args: readonly string[], source?: NodeJS.ProcessE
     ...parseSeedArgs(args),
     ...loadConfig(
       (env) => ({
-        databaseUrl: readStackEndpoints(env).postgres.url,
+        databaseUrl: readDatabaseUrl(env),
+        demoData: demoDataWanted(env),
         logLevel: env.logLevel(),
       }),
       source,
@@ -192,12 +195,16 @@ const db = new pg.Client({ connectionString: serviceDatabaseUrl(database.serverU
 try {
   await migrate(orm, database);
   await db.connect();
-  const catalogue = createCatalogue({ seed: CATALOGUE_SEED, products: config.products, now: new Date() });
-  const inserted = await seedCatalogue(db, catalogue, config.force);
+  const catalogue = config.demoData
+    ? createCatalogue({ seed: CATALOGUE_SEED, products: config.products, now: new Date() })
+    : undefined;
+  const inserted = catalogue ? await seedCatalogue(db, catalogue, config.force) : undefined;
   // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs.
   if (inserted) await db.query('ANALYZE categories, sellers, products, reviews');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (!inserted) {
+  if (!catalogue) {
+    logger.info({ seconds }, 'migrated; no demo catalogue in production (SEED_DEMO_DATA=true seeds one)');
+  } else if (!inserted) {
     logger.info({ seconds }, `products already present, nothing to do in ${seconds} s (--force replaces them)`);
   } else {
     logger.info(
