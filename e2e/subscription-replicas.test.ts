@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { USER_TOKEN_ALGORITHM, USER_TOKEN_AUDIENCE, USER_TOKEN_ISSUER } from '@emporium/auth';
 import { LOCAL_HOST } from '@emporium/config';
 import { eventually } from '@emporium/testing';
+import { serviceConnectionUrl } from '../infra/src/components/postgres.ts';
 import { config } from '../infra/src/config.ts';
 import { startServices, type RunningServices } from '../infra/src/supervisor.ts';
 import { E2E_ENV } from './global-setup.ts';
@@ -49,10 +50,10 @@ let replicas: RunningServices | undefined;
 let jwks: Server | undefined;
 let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
-/** A token for the same user and roles as `token`, signed with this test's key, valid for `seconds`. */
+/** A token for the same user, roles and session as `token`, signed with this test's key, valid for `seconds`. */
 async function tokenFor(token: string, seconds: number): Promise<string> {
   const claims = decodeJwt(token);
-  return new SignJWT({ roles: claims['roles'] })
+  return new SignJWT({ roles: claims['roles'], sid: claims['sid'] })
     .setProtectedHeader({ alg: USER_TOKEN_ALGORITHM, kid: 'e2e-replicas' })
     .setSubject(claims.sub ?? '')
     .setIssuer(USER_TOKEN_ISSUER)
@@ -80,7 +81,11 @@ beforeAll(async () => {
           name: 'order-replica',
           entry: 'subgraphs/order/src/index.ts',
           port: REPLICA_PORT,
-          env: { ORDER_PORT: String(REPLICA_PORT) },
+          env: {
+            ORDER_PORT: String(REPLICA_PORT),
+            DATABASE_URL: serviceConnectionUrl('order'),
+            ORDER_SERVICE_PRIVATE_KEY: inject('platformSecrets').orderServicePrivateKey,
+          },
         },
       ],
       [
@@ -98,7 +103,11 @@ beforeAll(async () => {
       ],
     ],
     {
-      env: { ...E2E_ENV, ROUTER_SIGNING_SECRET: inject('routerSigningSecret') },
+      env: {
+        ...E2E_ENV,
+        ROUTER_PUBLIC_KEY: inject('platformSecrets').routerPublicKey,
+        ROUTER_PRIVATE_KEY: inject('platformSecrets').routerPrivateKey,
+      },
       logDir: join(config.stateDir, 'logs', 'e2e'),
     },
   );

@@ -3,7 +3,7 @@ import type { Caller } from '@emporium/auth';
 import type { EntityManager, MikroORM } from '@emporium/db';
 import type { RequestIdentity } from '@emporium/graphql-server';
 import { UserSchema, type User } from './entities/user.entity.ts';
-import type { TokenService } from './services/token.service.ts';
+import type { SessionService } from './services/session.service.ts';
 import type { UserService } from './services/user.service.ts';
 
 /** Per request: its own EntityManager and loaders; the services are shared. */
@@ -14,19 +14,19 @@ export interface IdentityContext {
   loaders: { userById: DataLoader<string, User | null> };
   /** Users who registered or signed in during this request: their payload may show them their email. */
   signedIn: Set<string>;
-  tokens: TokenService;
+  sessions: SessionService;
   users: UserService;
 }
 
 /** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */
-export function contextFactory(deps: { orm: MikroORM; tokens: TokenService; users: UserService }) {
+export function contextFactory(deps: { orm: MikroORM; sessions: SessionService; users: UserService }) {
   return ({ caller, requestId }: RequestIdentity): IdentityContext => {
     const em = deps.orm.em.fork();
     return {
       em,
       caller,
       requestId,
-      tokens: deps.tokens,
+      sessions: deps.sessions,
       users: deps.users,
       signedIn: new Set(),
       loaders: {

@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
-import { createOrm, migrate, type MikroORM } from '@emporium/db';
-import { createLogger } from '@emporium/logging';
-import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
-import { contextFactory } from '../src/context.ts';
-import { entities } from '../src/entities/index.ts';
-import { migrations } from '../src/migrations/index.ts';
 import { buildSchema } from '../src/schema.ts';
-import { TokenService } from '../src/services/token.service.ts';
-import { UserService } from '../src/services/user.service.ts';
+import { startIdentity, type IdentityHarness } from './support.ts';
 
 /** Review authors on a product page arrive as one `_entities` call: one statement for any number. */
-let database: ScratchDatabase;
-let orm: MikroORM;
+let identity: IdentityHarness;
 const statements: string[] = [];
 const ids = Array.from({ length: 20 }, () => randomUUID());
 
@@ -24,12 +16,9 @@ const ENTITIES = parse(`
 `);
 
 beforeAll(async () => {
-  database = await createScratchDatabase('identity');
-  const logger = createLogger('test', { level: 'silent' });
-  orm = await createOrm({ ...database, entities, migrations, logger, onQuery: (sql) => statements.push(sql) });
-  await migrate(orm, database);
+  identity = await startIdentity({ onQuery: (sql) => statements.push(sql) });
   for (const [i, id] of ids.entries()) {
-    await orm.em
+    await identity.orm.em
       .fork()
       .execute(`INSERT INTO users (id, email, display_name, password_hash) VALUES (?, ?, ?, 'locked')`, [
         id,
@@ -40,13 +29,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await orm.close();
-  await database.drop();
+  await identity.close();
 });
 
 async function statementsFor(count: number): Promise<number> {
-  const tokens = await TokenService.load(orm.em.fork(), 3600);
-  const context = contextFactory({ orm, tokens, users: new UserService(10) })({ caller: null, requestId: 'test' });
+  const context = identity.context();
   statements.length = 0;
   const representations = ids.slice(0, count).map((id) => ({ __typename: 'User', id }));
   const result = await execute({

@@ -26,16 +26,44 @@ export type LoginInput = {
 /** The outcome of `login`: a signed-in user, or INVALID_CREDENTIALS. */
 export type LoginPayload = {
   __typename?: 'LoginPayload';
-  /** A bearer token for `Authorization: Bearer <token>`; null when there are userErrors. */
+  /** When `token` expires. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Single-use: `refreshSession` exchanges it for a new access token and a new refresh token.
+   * Keep it secret; null when there are userErrors.
+   */
+  refreshToken: Maybe<Scalars['String']['output']>;
+  /**
+   * An access token for `Authorization: Bearer <token>`, valid until `expiresAt` (at most 15
+   * minutes); null when there are userErrors.
+   */
   token: Maybe<Scalars['String']['output']>;
   user: Maybe<User>;
   userErrors: Array<UserError>;
+};
+
+/** The outcome of `logout`. */
+export type LogoutPayload = {
+  __typename?: 'LogoutPayload';
+  /** True once the session has ended (also when it had already ended). */
+  ok: Scalars['Boolean']['output'];
 };
 
 export type Mutation = {
   __typename?: 'Mutation';
   /** Signs in. A wrong password and an unknown email both answer INVALID_CREDENTIALS. */
   login: LoginPayload;
+  /**
+   * Ends the caller's session: its refresh token and every access token issued in it are
+   * refused from then on, on every router within seconds. UNAUTHENTICATED without a token.
+   */
+  logout: LogoutPayload;
+  /**
+   * Exchanges a refresh token for a new access token and refresh token. Each refresh token
+   * works once: presenting one already used ends its whole session (someone holds a copy).
+   * Any failure answers SESSION_EXPIRED: sign in again.
+   */
+  refreshSession: RefreshSessionPayload;
   /** Creates a shopper account and signs it in. EMAIL_TAKEN, WEAK_PASSWORD, INVALID_INPUT. */
   register: RegisterPayload;
 };
@@ -43,6 +71,11 @@ export type Mutation = {
 
 export type MutationLoginArgs = {
   input: LoginInput;
+};
+
+
+export type MutationRefreshSessionArgs = {
+  input: RefreshSessionInput;
 };
 
 
@@ -54,6 +87,23 @@ export type Query = {
   __typename?: 'Query';
   /** The signed-in user, or null without a token. */
   me: Maybe<User>;
+};
+
+/** A refresh token to exchange for a new pair. */
+export type RefreshSessionInput = {
+  refreshToken: Scalars['String']['input'];
+};
+
+/** The outcome of `refreshSession`: a new pair, or SESSION_EXPIRED. */
+export type RefreshSessionPayload = {
+  __typename?: 'RefreshSessionPayload';
+  /** When `token` expires. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  /** The session's next refresh token; the one presented no longer works. */
+  refreshToken: Maybe<Scalars['String']['output']>;
+  /** A new access token, valid until `expiresAt`; null when there are userErrors. */
+  token: Maybe<Scalars['String']['output']>;
+  userErrors: Array<UserError>;
 };
 
 /** What a new shopper gives to open an account. */
@@ -69,7 +119,17 @@ export type RegisterInput = {
 /** The outcome of `register`: a signed-in user, or what to fix. */
 export type RegisterPayload = {
   __typename?: 'RegisterPayload';
-  /** A bearer token for `Authorization: Bearer <token>`; null when there are userErrors. */
+  /** When `token` expires. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Single-use: `refreshSession` exchanges it for a new access token and a new refresh token.
+   * Keep it secret; null when there are userErrors.
+   */
+  refreshToken: Maybe<Scalars['String']['output']>;
+  /**
+   * An access token for `Authorization: Bearer <token>`, valid until `expiresAt` (at most 15
+   * minutes); null when there are userErrors.
+   */
   token: Maybe<Scalars['String']['output']>;
   user: Maybe<User>;
   userErrors: Array<UserError>;
@@ -205,15 +265,18 @@ export type ResolversTypes = ResolversObject<{
   LoginInput: LoginInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   LoginPayload: ResolverTypeWrapper<Omit<LoginPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  LogoutPayload: ResolverTypeWrapper<LogoutPayload>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RefreshSessionInput: RefreshSessionInput;
+  RefreshSessionPayload: ResolverTypeWrapper<RefreshSessionPayload>;
   RegisterInput: RegisterInput;
   RegisterPayload: ResolverTypeWrapper<Omit<RegisterPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
   Role: Role;
   User: ResolverTypeWrapper<UserEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -222,14 +285,17 @@ export type ResolversParentTypes = ResolversObject<{
   LoginInput: LoginInput;
   String: Scalars['String']['output'];
   LoginPayload: Omit<LoginPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  LogoutPayload: LogoutPayload;
+  Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  RefreshSessionInput: RefreshSessionInput;
+  RefreshSessionPayload: RefreshSessionPayload;
   RegisterInput: RegisterInput;
   RegisterPayload: Omit<RegisterPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
   User: UserEntity;
   ID: Scalars['ID']['output'];
   UserError: UserError;
-  Boolean: Scalars['Boolean']['output'];
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -237,13 +303,21 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type LoginPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['LoginPayload'] = ResolversParentTypes['LoginPayload']> = ResolversObject<{
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
+export type LogoutPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['LogoutPayload'] = ResolversParentTypes['LogoutPayload']> = ResolversObject<{
+  ok?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   login?: Resolver<ResolversTypes['LoginPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
+  logout?: Resolver<ResolversTypes['LogoutPayload'], ParentType, ContextType>;
+  refreshSession?: Resolver<ResolversTypes['RefreshSessionPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;
   register?: Resolver<ResolversTypes['RegisterPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
 }>;
 
@@ -251,7 +325,16 @@ export type QueryResolvers<ContextType = IdentityContext, ParentType extends Res
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
+export type RefreshSessionPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RefreshSessionPayload'] = ResolversParentTypes['RefreshSessionPayload']> = ResolversObject<{
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type RegisterPayloadResolvers<ContextType = IdentityContext, ParentType extends ResolversParentTypes['RegisterPayload'] = ResolversParentTypes['RegisterPayload']> = ResolversObject<{
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  refreshToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -275,8 +358,10 @@ export type UserErrorResolvers<ContextType = IdentityContext, ParentType extends
 export type Resolvers<ContextType = IdentityContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   LoginPayload?: LoginPayloadResolvers<ContextType>;
+  LogoutPayload?: LogoutPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RefreshSessionPayload?: RefreshSessionPayloadResolvers<ContextType>;
   RegisterPayload?: RegisterPayloadResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

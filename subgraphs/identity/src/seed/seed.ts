@@ -4,20 +4,21 @@
  * catalogue of N products. Idempotent: existing accounts (by id or email) are left alone,
  * with or without --force (accepted so that every seed takes the same flags).
  */
-import { loadConfig, readStackEndpoints } from '@emporium/config';
+import { loadConfig, readDatabaseUrl } from '@emporium/config';
 import { createOrm, migrate, type EntityManager } from '@emporium/db';
 import { createLogger } from '@emporium/logging';
-import { DEMO_ACCOUNTS, parseSeedArgs, reviewer, reviewerCount, type SeedArgs } from '@emporium/seed';
+import { DEMO_ACCOUNTS, demoDataWanted, parseSeedArgs, reviewer, reviewerCount, type SeedArgs } from '@emporium/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
-import { hashPassword, passwordWeakness } from '../services/password.ts';
+import { readPasswordParams } from '../config.ts';
+import { hashPassword, passwordWeakness, type PasswordHashParams } from '../services/password.ts';
 
 /** Reviewers per INSERT. */
 const BATCH_SIZE = 1000;
 
 /**
  * Stored for reviewers instead of a hash. verifyPassword rejects anything that is not a
- * well-formed scrypt hash, so nobody can sign in as a reviewer.
+ * well-formed Argon2id (or legacy scrypt) hash, so nobody can sign in as a reviewer.
  */
 const LOCKED = 'locked';
 
@@ -25,8 +26,10 @@ const DAY_MS = 86_400_000;
 
 interface IdentitySeedConfig extends SeedArgs {
   databaseUrl: string;
-  /** Same variable and default as the identity subgraph, so demo hashes cost what real ones do. */
-  passwordCostLog2: number;
+  /** Demo accounts (published passwords) and reviewers; off in production (see demoDataWanted). */
+  demoData: boolean;
+  /** Same variables and defaults as the identity subgraph, so demo hashes cost what real ones do. */
+  password: PasswordHashParams;
   logLevel: string;
 }
 
@@ -35,8 +38,9 @@ function readIdentitySeedConfig(args: readonly string[], source?: NodeJS.Process
     ...parseSeedArgs(args),
     ...loadConfig(
       (env) => ({
-        databaseUrl: readStackEndpoints(env).postgres.url,
-        passwordCostLog2: env.int('PASSWORD_SCRYPT_LOG_N', 15, { min: 10, max: 20 }),
+        databaseUrl: readDatabaseUrl(env),
+        demoData: demoDataWanted(env),
+        password: readPasswordParams(env),
         logLevel: env.logLevel(),
       }),
       source,
@@ -49,7 +53,7 @@ const placeholders = (rows: number, columns: number): string =>
   new Array<string>(rows).fill(`(${marks(columns)})`).join(', ');
 
 /** The demo accounts that are missing, hashed only then: each hash costs tens of milliseconds. */
-async function insertDemoAccounts(em: EntityManager, costLog2: number): Promise<number> {
+async function insertDemoAccounts(em: EntityManager, password: PasswordHashParams): Promise<number> {
   const taken = await em.execute<{ id: string; email: string }[]>(
     `SELECT id, email FROM users WHERE id IN (${marks(DEMO_ACCOUNTS.length)}) OR email IN (${marks(DEMO_ACCOUNTS.length)})`,
     [...DEMO_ACCOUNTS.map((account) => account.id), ...DEMO_ACCOUNTS.map((account) => account.email)],
@@ -67,7 +71,7 @@ async function insertDemoAccounts(em: EntityManager, costLog2: number): Promise<
       account.id,
       account.email,
       account.displayName,
-      await hashPassword(account.password, costLog2),
+      await hashPassword(account.password, password),
       `{${account.roles.join(',')}}`,
     );
   }
@@ -112,9 +116,9 @@ const started = performance.now();
 const orm = await createOrm({ ...database, entities, migrations, logger });
 try {
   await migrate(orm, database);
-  const reviewers = reviewerCount(config.products);
+  const reviewers = config.demoData ? reviewerCount(config.products) : 0;
   const inserted = await orm.em.fork().transactional(async (em) => ({
-    demoAccounts: await insertDemoAccounts(em, config.passwordCostLog2),
+    demoAccounts: config.demoData ? await insertDemoAccounts(em, config.password) : 0,
     reviewers: await insertReviewers(em, reviewers, Date.now()),
   }));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

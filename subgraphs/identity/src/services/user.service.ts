@@ -3,17 +3,25 @@ import { isRole, type Role } from '@emporium/auth';
 import { userError, type UserError } from '@emporium/graphql-server';
 import type { IdentityContext } from '../context.ts';
 import { UserSchema, type User } from '../entities/user.entity.ts';
-import { hashPassword, passwordWeakness, verifyPassword } from './password.ts';
+import { hashPassword, needsRehash, passwordWeakness, verifyPassword, type PasswordHashParams } from './password.ts';
 
 export interface SignedIn {
   token: string | null;
+  refreshToken: string | null;
+  expiresAt: Date | null;
   user: User | null;
   userErrors: UserError[];
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CONTROL = /\p{Cc}/u;
-const failed = (...userErrors: UserError[]): SignedIn => ({ token: null, user: null, userErrors });
+const failed = (...userErrors: UserError[]): SignedIn => ({
+  token: null,
+  refreshToken: null,
+  expiresAt: null,
+  user: null,
+  userErrors,
+});
 const invalidCredentials = (): SignedIn =>
   failed(userError('INVALID_CREDENTIALS', 'The email or password is incorrect'));
 
@@ -27,11 +35,11 @@ export class UserService {
    * email costs the same time as a wrong password and the two cannot be told apart.
    */
   private readonly decoyHash: Promise<string>;
-  private readonly costLog2: number;
+  private readonly hashParams: PasswordHashParams;
 
-  constructor(costLog2: number) {
-    this.costLog2 = costLog2;
-    this.decoyHash = hashPassword(crypto.randomUUID(), costLog2);
+  constructor(hashParams: PasswordHashParams) {
+    this.hashParams = hashParams;
+    this.decoyHash = hashPassword(crypto.randomUUID(), hashParams);
   }
 
   async register(
@@ -54,7 +62,7 @@ export class UserService {
     const user = ctx.em.create(UserSchema, {
       email,
       displayName,
-      passwordHash: await hashPassword(input.password, this.costLog2),
+      passwordHash: await hashPassword(input.password, this.hashParams),
       roles: ['SHOPPER'],
     });
     try {
@@ -75,11 +83,21 @@ export class UserService {
     const user = await ctx.em.findOne(UserSchema, { email }, { populate: ['passwordHash'] });
     const matches = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
     if (!user || !matches) return invalidCredentials();
+    if (needsRehash(user.passwordHash, this.hashParams)) {
+      // The only moment the password is known: bring a hash from a weaker cost or scheme up to
+      // today's. Conditional on the old hash, so a password changed meanwhile is never undone.
+      await ctx.em.execute('UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?', [
+        await hashPassword(input.password, this.hashParams),
+        user.id,
+        user.passwordHash,
+      ]);
+    }
     return this.signIn(ctx, user);
   }
 
   private async signIn(ctx: IdentityContext, user: User): Promise<SignedIn> {
     ctx.signedIn.add(user.id);
-    return { token: await ctx.tokens.issue({ id: user.id, roles: rolesOf(user) }), user, userErrors: [] };
+    const session = await ctx.sessions.start(ctx, { id: user.id, roles: rolesOf(user) });
+    return { ...session, user, userErrors: [] };
   }
 }
