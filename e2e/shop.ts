@@ -128,6 +128,31 @@ export async function myCart(token: string): Promise<CartView> {
   return result.data.cart;
 }
 
+/**
+ * One of the contract's cart mutations by operation name (`AddToCart`, `UpdateCartLine`,
+ * `RemoveCartLine`, `MergeGuestCart`) with its input; a guest's when there is no token.
+ */
+export async function cartMutation(
+  operation: 'AddToCart' | 'UpdateCartLine' | 'RemoveCartLine' | 'MergeGuestCart',
+  input: Record<string, unknown>,
+  token?: string,
+): Promise<CartPayload> {
+  const field = `${operation.charAt(0).toLowerCase()}${operation.slice(1)}`;
+  const result = await run<Record<string, CartPayload>>(operation, { input }, token ? { token } : {});
+  const payload = result.data?.[field];
+  if (!payload) throw new Error(`${operation} failed: ${JSON.stringify(result.errors)}`);
+  return payload;
+}
+
+/** The contract's GuestCart: the guest cart with this id, or the code of the error answered instead. */
+export async function guestCart(id: string, token?: string): Promise<CartView | string> {
+  const result = await run<{ cart: CartView }>('GuestCart', { id }, token ? { token } : {});
+  if (result.data?.cart) return result.data.cart;
+  const code = result.errors?.[0]?.extensions?.['code'];
+  if (typeof code !== 'string') throw new Error(`GuestCart failed: ${JSON.stringify(result)}`);
+  return code;
+}
+
 export interface CheckoutPayload {
   order: { id: string; status: string; total: Money } | null;
   userErrors: UserError[];

@@ -1,4 +1,10 @@
-import { loadConfig, readStackEndpoints, type EnvReader } from '@emporium/config';
+import {
+  ORDER_SERVICE_ISSUER,
+  ROUTER_ISSUER,
+  assertionVerificationKey,
+  type AssertionVerificationKey,
+} from '@emporium/auth';
+import { loadConfig, readDatabaseUrl, readStackEndpoints, type EnvReader } from '@emporium/config';
 import { CATALOGUE_PRODUCTS_TOPIC } from './events/product-changed.event.ts';
 
 /** Settings the cart subgraph and its worker share. */
@@ -11,7 +17,10 @@ interface CartCommonConfig {
 /** The cart subgraph's settings, read once at start-up. */
 export interface CartConfig extends CartCommonConfig {
   port: number;
-  routerSecret: string;
+  /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
+  routerKey: AssertionVerificationKey;
+  /** The order service's public key (ORDER_SERVICE_PUBLIC_KEY): the only caller of the checkout snapshot. */
+  orderServiceKey: AssertionVerificationKey;
   /** Most units of one product a cart line may hold. */
   maxLineQuantity: number;
 }
@@ -23,11 +32,15 @@ export interface CartWorkerConfig extends CartCommonConfig {
   brokers: string[];
   /** The product table's change stream (cdc-connectors/catalogue.json). */
   catalogueTopic: string;
+  /** Days a guest cart may go without a change before the expiry job deletes it. */
+  guestCartTtlDays: number;
+  /** How often the expiry job looks for guest carts past their time. */
+  guestCartSweepSeconds: number;
 }
 
 const common = (env: EnvReader): CartCommonConfig => ({
   host: env.string('SERVICE_HOST', '127.0.0.1'),
-  databaseUrl: readStackEndpoints(env).postgres.url,
+  databaseUrl: readDatabaseUrl(env),
   logLevel: env.logLevel(),
 });
 
@@ -36,7 +49,10 @@ export function readCartConfig(source?: NodeJS.ProcessEnv): CartConfig {
     (env) => ({
       ...common(env),
       port: env.int('CART_PORT', 4004, { min: 1, max: 65535 }),
-      routerSecret: env.string('ROUTER_SIGNING_SECRET'),
+      routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
+      orderServiceKey: env.parsed('ORDER_SERVICE_PUBLIC_KEY', (value) =>
+        assertionVerificationKey(ORDER_SERVICE_ISSUER, value),
+      ),
       maxLineQuantity: env.int('MAX_LINE_QUANTITY', 100, { min: 1, max: 10_000 }),
     }),
     source,
@@ -50,6 +66,8 @@ export function readCartWorkerConfig(source?: NodeJS.ProcessEnv): CartWorkerConf
       port: env.int('CART_WORKER_PORT', 4104, { min: 1, max: 65535 }),
       brokers: readStackEndpoints(env).kafka.brokers,
       catalogueTopic: env.string('CATALOGUE_TOPIC', CATALOGUE_PRODUCTS_TOPIC),
+      guestCartTtlDays: env.int('GUEST_CART_TTL_DAYS', 7, { min: 1, max: 90 }),
+      guestCartSweepSeconds: env.int('GUEST_CART_SWEEP_SECONDS', 600, { min: 1, max: 86_400 }),
     }),
     source,
   );

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse, type ExecutionResult } from 'graphql';
-import { routerSecret, signRouterAssertion, type Caller } from '@emporium/auth';
+import {
+  ORDER_SERVICE_ISSUER,
+  ROUTER_ISSUER,
+  assertionSigningKey,
+  assertionVerificationKey,
+  generateAssertionKeyPair,
+  signRouterAssertion,
+  type Caller,
+} from '@emporium/auth';
 import { createOrm, migrate, type MikroORM } from '@emporium/db';
 import type { DomainEvent, OrderStatus } from '@emporium/events';
 import { createSubgraphServer, type SubgraphServer } from '@emporium/graphql-server';
@@ -31,7 +39,10 @@ let baseUrl: string;
 const statements: string[] = [];
 const schema = buildSchema();
 const logger = createLogger('test', { level: 'silent' });
-const secret = routerSecret('a-test-router-secret-of-at-least-32-chars');
+const routerPair = generateAssertionKeyPair();
+const router = assertionSigningKey(ROUTER_ISSUER, routerPair.privateKey);
+const orderServicePair = generateAssertionKeyPair();
+const orderService = assertionSigningKey(ORDER_SERVICE_ISSUER, orderServicePair.privateKey);
 const carts = new CartService({ maxLineQuantity: 100 });
 const inventory = new InventoryService();
 const replica = new CatalogueReplicaService();
@@ -138,10 +149,15 @@ beforeAll(async () => {
   server = await createSubgraphServer({
     name: 'cart',
     schema,
-    routerSecret: secret,
+    routerKey: assertionVerificationKey(ROUTER_ISSUER, routerPair.publicKey),
     logger,
     context: contextFactory({ orm, carts, inventory }),
-    routes: checkoutSnapshotRoute({ orm, carts, routerSecret: secret, logger }),
+    routes: checkoutSnapshotRoute({
+      orm,
+      carts,
+      orderServiceKey: assertionVerificationKey(ORDER_SERVICE_ISSUER, orderServicePair.publicKey),
+      logger,
+    }),
   });
   await server.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(server.httpServer.address() as AddressInfo).port}`;
@@ -154,11 +170,11 @@ afterAll(async () => {
 });
 
 describe('the cart', () => {
-  it('needs a signed-in shopper', async () => {
+  it('needs a signed-in shopper (guests have guest carts, see guest-cart.test.ts)', async () => {
     const result = await run(MY_CART, null);
     expect(result.errors?.[0]?.extensions['code']).toBe('UNAUTHENTICATED');
-    const add = await run(ADD, null, { input: { productId: randomUUID(), quantity: 1 } });
-    expect(add.errors?.[0]?.extensions['code']).toBe('UNAUTHENTICATED');
+    const update = await run(UPDATE, null, { input: { lineId: randomUUID(), quantity: 1 } });
+    expect(update.errors?.[0]?.extensions['code']).toBe('UNAUTHENTICATED');
   });
 
   it('is empty, with the shopper id, before anything is added', async () => {
@@ -581,7 +597,7 @@ describe('the checkout snapshot', () => {
     await mutate(ADD, caller, { productId: dropped, quantity: 1 });
     await sql('update catalogue_products set deleted = true, lsn = lsn + 1 where product_id = ?', [dropped]);
 
-    const snapshot = await fetchCartSnapshot({ cartServiceUrl: baseUrl, secret, caller });
+    const snapshot = await fetchCartSnapshot({ cartServiceUrl: baseUrl, signingKey: orderService, caller });
     expect(snapshot.userId).toBe(caller.userId);
     expect(snapshot.lines.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice }))).toEqual([
       { productId: kept, quantity: 2, unitPrice: { amountMinor: 500, currencyCode: 'USD' } },
@@ -591,19 +607,25 @@ describe('the checkout snapshot', () => {
     const cart = await run(MY_CART, caller);
     expect((cart.data?.['cart'] as CartData).lines.map((line) => line.product.id)).toEqual([kept]);
 
-    const empty = await fetchCartSnapshot({ cartServiceUrl: baseUrl, secret, caller: shopper() });
+    const empty = await fetchCartSnapshot({ cartServiceUrl: baseUrl, signingKey: orderService, caller: shopper() });
     expect(empty.lines).toEqual([]);
   });
 
   it('answers 401 without a valid assertion', async () => {
     const missing = await fetch(`${baseUrl}${CART_SNAPSHOT_PATH}`);
     expect(missing.status).toBe(401);
-    const wrongAudience = await signRouterAssertion(secret, 'order', { caller: shopper(), requestId: 'x' });
+    const wrongAudience = await signRouterAssertion(orderService, 'order', { caller: shopper(), requestId: 'x' });
     const forged = await fetch(`${baseUrl}${CART_SNAPSHOT_PATH}`, {
       headers: { 'x-emporium-router-assertion': wrongAudience },
     });
     expect(forged.status).toBe(401);
-    const anonymous = await signRouterAssertion(secret, 'cart', { caller: null, requestId: 'x' });
+    // The router's key opens the cart's GraphQL API, not the order service's internal one.
+    const fromRouter = await signRouterAssertion(router, 'cart', { caller: shopper(), requestId: 'x' });
+    const routerAsOrder = await fetch(`${baseUrl}${CART_SNAPSHOT_PATH}`, {
+      headers: { 'x-emporium-router-assertion': fromRouter },
+    });
+    expect(routerAsOrder.status).toBe(401);
+    const anonymous = await signRouterAssertion(orderService, 'cart', { caller: null, requestId: 'x' });
     const noSubject = await fetch(`${baseUrl}${CART_SNAPSHOT_PATH}`, {
       headers: { 'x-emporium-router-assertion': anonymous },
     });

@@ -21,6 +21,13 @@ export type Scalars = {
 
 /** A product to put into the cart; a product already there has its quantity increased. */
 export type AddToCartInput = {
+  /**
+   * A guest's cart to add to. Without a token and without cartId, a new guest cart is created
+   * (its id comes back in the payload). With a token, omit it (or pass the shopper's own cart id):
+   * a signed-in shopper changes only their own cart and moves a guest cart into it with
+   * mergeGuestCart, so any other id is CART_NOT_FOUND.
+   */
+  cartId?: InputMaybe<Scalars['ID']['input']>;
   productId: Scalars['ID']['input'];
   /** Units to add, at least 1. */
   quantity: Scalars['Int']['input'];
@@ -34,10 +41,17 @@ export type AddToCartPayload = {
   userErrors: Array<UserError>;
 };
 
-/** The signed-in shopper's cart; every shopper has exactly one, empty until something is added. */
+/**
+ * A cart: a signed-in shopper's (every shopper has exactly one, empty until something is
+ * added) or a guest's (created by a guest's first addToCart, deleted by mergeGuestCart or
+ * after a configured time without changes, 7 days unless configured otherwise).
+ */
 export type Cart = {
   __typename?: 'Cart';
-  /** The shopper's user id: the cart is the same for the shopper's whole life. */
+  /**
+   * A shopper's cart: the shopper's user id, the same for the shopper's whole life. A guest
+   * cart: a random, unguessable id, the only key to it; pass it as `cartId` and to `cart(id:)`.
+   */
   id: Scalars['ID']['output'];
   /** In the order they were added. */
   lines: Array<CartLine>;
@@ -76,6 +90,25 @@ export type Inventory = {
   reserved: Maybe<Scalars['Int']['output']>;
 };
 
+/** The guest cart to move into the signed-in shopper's cart. */
+export type MergeGuestCartInput = {
+  cartId: Scalars['ID']['input'];
+};
+
+/** The shopper's cart after the merge, and what could not move whole. */
+export type MergeGuestCartPayload = {
+  __typename?: 'MergeGuestCartPayload';
+  /** The shopper's cart after the merge; null only with CART_NOT_FOUND (nothing changed then). */
+  cart: Maybe<Cart>;
+  /**
+   * CART_NOT_FOUND (unknown, expired or already merged guest cart; field ["input", "cartId"]), or
+   * one error per guest line that could not move whole, the merge still done: INSUFFICIENT_STOCK
+   * (capped by the units available), INVALID_QUANTITY (capped by the per-line maximum, or no room
+   * for another product). Such an error's field is ["input", "cartId", "lines", <guest line id>].
+   */
+  userErrors: Array<UserError>;
+};
+
 /** An amount of money. Totals are always computed by the server from catalogue prices. */
 export type Money = {
   __typename?: 'Money';
@@ -87,19 +120,40 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Signed-in shoppers. INVALID_QUANTITY, PRODUCT_NOT_FOUND, INSUFFICIENT_STOCK (the message says how many are available). */
+  /**
+   * Signed-in shoppers, or guests (see AddToCartInput.cartId). INVALID_QUANTITY, PRODUCT_NOT_FOUND,
+   * INSUFFICIENT_STOCK (the message says how many are available), CART_NOT_FOUND.
+   */
   addToCart: AddToCartPayload;
-  /** Signed-in shoppers. LINE_NOT_FOUND. */
+  /**
+   * Signed-in shoppers, after register or login: moves the guest cart's lines into the shopper's
+   * cart in one transaction (quantities of one product add up, capped by the units available and
+   * the per-line maximum), then deletes the guest cart. A second merge of the same guest cart,
+   * even one racing the first, changes nothing and answers CART_NOT_FOUND.
+   */
+  mergeGuestCart: MergeGuestCartPayload;
+  /**
+   * Signed-in shoppers, or guests with cartId. LINE_NOT_FOUND, CART_NOT_FOUND. UNAUTHENTICATED
+   * without a token and without cartId.
+   */
   removeCartLine: RemoveCartLinePayload;
   /** ADMIN only. Sets the units on hand. PRODUCT_NOT_FOUND, INVALID_QUANTITY (negative, too large, or below the units reserved). */
   setStock: SetStockPayload;
-  /** Signed-in shoppers. LINE_NOT_FOUND, INVALID_QUANTITY, INSUFFICIENT_STOCK. */
+  /**
+   * Signed-in shoppers, or guests with cartId. LINE_NOT_FOUND, INVALID_QUANTITY, INSUFFICIENT_STOCK,
+   * CART_NOT_FOUND. UNAUTHENTICATED without a token and without cartId.
+   */
   updateCartLine: UpdateCartLinePayload;
 };
 
 
 export type MutationAddToCartArgs = {
   input: AddToCartInput;
+};
+
+
+export type MutationMergeGuestCartArgs = {
+  input: MergeGuestCartInput;
 };
 
 
@@ -127,12 +181,26 @@ export type Product = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The signed-in shopper's cart. UNAUTHENTICATED without a token. */
+  /**
+   * Without `id`: the signed-in shopper's cart (UNAUTHENTICATED without a token). With `id`: that
+   * guest cart, for anyone holding its id (or the signed-in shopper's own cart by its id); an
+   * error with code CART_NOT_FOUND for any other id, another shopper's included.
+   */
   cart: Cart;
+};
+
+
+export type QueryCartArgs = {
+  id?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The line to take out of the cart. */
 export type RemoveCartLineInput = {
+  /**
+   * The guest cart the line is in, for a caller without a token; omit it for the signed-in
+   * shopper's own cart (see AddToCartInput.cartId).
+   */
+  cartId?: InputMaybe<Scalars['ID']['input']>;
   lineId: Scalars['ID']['input'];
 };
 
@@ -161,6 +229,11 @@ export type SetStockPayload = {
 
 /** A new quantity for a line of the cart. */
 export type UpdateCartLineInput = {
+  /**
+   * The guest cart the line is in, for a caller without a token; omit it for the signed-in
+   * shopper's own cart (see AddToCartInput.cartId).
+   */
+  cartId?: InputMaybe<Scalars['ID']['input']>;
   lineId: Scalars['ID']['input'];
   /** The line's new quantity, at least 1 (remove the line with removeCartLine). */
   quantity: Scalars['Int']['input'];
@@ -287,6 +360,8 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Inventory: ResolverTypeWrapper<InventoryEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  MergeGuestCartInput: MergeGuestCartInput;
+  MergeGuestCartPayload: ResolverTypeWrapper<Omit<MergeGuestCartPayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
   Money: ResolverTypeWrapper<MoneyEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -312,6 +387,8 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Inventory: InventoryEntity;
   Boolean: Scalars['Boolean']['output'];
+  MergeGuestCartInput: MergeGuestCartInput;
+  MergeGuestCartPayload: Omit<MergeGuestCartPayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
   Money: MoneyEntity;
   String: Scalars['String']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -359,6 +436,11 @@ export type InventoryResolvers<ContextType = CartContext, ParentType extends Res
   reserved?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type MergeGuestCartPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['MergeGuestCartPayload'] = ResolversParentTypes['MergeGuestCartPayload']> = ResolversObject<{
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MoneyResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   currencyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -366,6 +448,7 @@ export type MoneyResolvers<ContextType = CartContext, ParentType extends Resolve
 
 export type MutationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addToCart?: Resolver<ResolversTypes['AddToCartPayload'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'input'>>;
+  mergeGuestCart?: Resolver<ResolversTypes['MergeGuestCartPayload'], ParentType, ContextType, RequireFields<MutationMergeGuestCartArgs, 'input'>>;
   removeCartLine?: Resolver<ResolversTypes['RemoveCartLinePayload'], ParentType, ContextType, RequireFields<MutationRemoveCartLineArgs, 'input'>>;
   setStock?: Resolver<ResolversTypes['SetStockPayload'], ParentType, ContextType, RequireFields<MutationSetStockArgs, 'input'>>;
   updateCartLine?: Resolver<ResolversTypes['UpdateCartLinePayload'], ParentType, ContextType, RequireFields<MutationUpdateCartLineArgs, 'input'>>;
@@ -378,7 +461,7 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
 }>;
 
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, Partial<QueryCartArgs>>;
 }>;
 
 export type RemoveCartLinePayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['RemoveCartLinePayload'] = ResolversParentTypes['RemoveCartLinePayload']> = ResolversObject<{
@@ -408,6 +491,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   CartLine?: CartLineResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Inventory?: InventoryResolvers<ContextType>;
+  MergeGuestCartPayload?: MergeGuestCartPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;

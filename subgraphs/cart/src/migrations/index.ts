@@ -1,4 +1,5 @@
 import { Migration20261126000000 } from './Migration20261126000000.ts';
+import { Migration20261210000000 } from './Migration20261210000000.ts';
 
 /** Every migration of this subgraph, oldest first. */
-export const migrations = [Migration20261126000000];
+export const migrations = [Migration20261126000000, Migration20261210000000];

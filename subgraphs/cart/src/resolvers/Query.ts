@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 
 export const Query: QueryResolvers = {
-  cart: (_parent, _args, ctx) => ctx.carts.get(ctx),
+  cart: (_parent, { id }, ctx) => ctx.carts.get(ctx, id),
 };

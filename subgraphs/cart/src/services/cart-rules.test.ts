@@ -5,6 +5,7 @@ import {
   checkLineQuantity,
   checkStockQuantity,
   isUuid,
+  mergeGuestLine,
   mergeLines,
 } from './cart-rules.ts';
 
@@ -73,5 +74,41 @@ describe('isUuid', () => {
   it('tells ids from junk', () => {
     expect(isUuid('00000000-0000-4000-8000-00000000000a')).toBe(true);
     expect(isUuid("1' or '1'='1")).toBe(false);
+  });
+});
+
+describe('mergeGuestLine', () => {
+  const field = ['input', 'cartId', 'lines', 'l1'];
+  const merge = (existing: number | null, incoming: number, available: number, roomForNewLine = true) =>
+    mergeGuestLine({ existing, incoming, available, maxLineQuantity: 100, roomForNewLine, field });
+
+  it('moves every unit that fits', () => {
+    expect(merge(null, 3, 10)).toEqual({ moved: 3, error: null });
+    expect(merge(2, 3, 5)).toEqual({ moved: 3, error: null });
+    expect(merge(40, 60, 1000)).toEqual({ moved: 60, error: null });
+  });
+
+  it('caps by stock with INSUFFICIENT_STOCK naming the line', () => {
+    expect(merge(2, 3, 4)).toEqual({
+      moved: 2,
+      error: { code: 'INSUFFICIENT_STOCK', field, message: '2 of 3 units moved: only 4 available' },
+    });
+    expect(merge(null, 1, 0).error?.message).toBe('0 of 1 unit moved: the product is out of stock');
+  });
+
+  it('never takes the shopper’s own units away when stock fell below them', () => {
+    expect(merge(5, 2, 3)).toMatchObject({ moved: 0, error: { code: 'INSUFFICIENT_STOCK' } });
+  });
+
+  it('caps by the per-line maximum with INVALID_QUANTITY', () => {
+    expect(merge(60, 60, 1000)).toEqual({
+      moved: 40,
+      error: { code: 'INVALID_QUANTITY', field, message: '40 of 60 units moved: a cart line holds at most 100' },
+    });
+  });
+
+  it('moves nothing of a new product into a full cart, but still grows a line already there', () => {
+    expect(merge(null, 2, 10, false)).toMatchObject({ moved: 0, error: { code: 'INVALID_QUANTITY', field } });
+    expect(merge(1, 2, 10, false)).toEqual({ moved: 2, error: null });
   });
 });

@@ -31,6 +31,47 @@ export function checkAvailable(quantity: number, available: number, field = ['in
   return userError('INSUFFICIENT_STOCK', message, field);
 }
 
+/** What merging one guest line into a shopper's cart does: units moved, and why not all of them. */
+export interface GuestLineMerge {
+  /** Units added to the shopper's cart (0 when none could move). */
+  moved: number;
+  /** Set when fewer than the guest line's units moved. */
+  error: UserError | null;
+}
+
+/**
+ * One guest cart line merged into a shopper's cart: `existing` units of the product already
+ * there (null for none), `incoming` from the guest line. The sum is capped by the units
+ * available and by the per-line maximum; the shopper's own units are never taken away, even
+ * when stock has since fallen below them. A product not yet in the cart needs room for one
+ * more line. `field` names the guest line in the errors.
+ */
+export function mergeGuestLine(options: {
+  existing: number | null;
+  incoming: number;
+  available: number;
+  maxLineQuantity: number;
+  roomForNewLine: boolean;
+  field: string[];
+}): GuestLineMerge {
+  const { existing, incoming, available, maxLineQuantity, field } = options;
+  if (existing === null && !options.roomForNewLine) {
+    const message = `A cart holds at most ${MAX_CART_LINES} different products; this one could not move`;
+    return { moved: 0, error: userError('INVALID_QUANTITY', message, field) };
+  }
+  const have = existing ?? 0;
+  const capped = Math.max(have, Math.min(have + incoming, available, maxLineQuantity));
+  const moved = capped - have;
+  if (moved === incoming) return { moved, error: null };
+  const of = `${moved} of ${incoming} ${incoming === 1 ? 'unit' : 'units'} moved`;
+  // Stock is the tighter limit when it is below the per-line maximum.
+  if (available < maxLineQuantity) {
+    const left = available <= 0 ? 'the product is out of stock' : `only ${available} available`;
+    return { moved, error: userError('INSUFFICIENT_STOCK', `${of}: ${left}`, field) };
+  }
+  return { moved, error: userError('INVALID_QUANTITY', `${of}: a cart line holds at most ${maxLineQuantity}`, field) };
+}
+
 /** An admin's stock level: a whole number from 0 to {@link MAX_STOCK}, not below what orders hold. */
 export function checkStockQuantity(quantity: number, reserved = 0): UserError | null {
   const field = ['input', 'quantity'];

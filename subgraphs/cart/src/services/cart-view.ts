@@ -2,7 +2,7 @@ import type { EntityManager } from '@emporium/db';
 
 /** A cart as the API shows it: its lines with the catalogue's current prices. */
 export interface CartView {
-  /** The shopper's user id. */
+  /** The shopper's user id, or a guest cart's random id. */
   id: string;
   lines: CartLineView[];
 }
@@ -43,16 +43,23 @@ interface LineRow {
 }
 
 /**
- * A shopper's cart lines, oldest first, each priced from the catalogue replica in the same
- * query. A product that left the catalogue keeps its line with a null price: the API hides
- * it, checkout sees it and refuses to price it.
+ * A cart's lines, oldest first, each priced from the catalogue replica in the same query. A
+ * product that left the catalogue keeps its line with a null price: the API hides it,
+ * checkout sees it and refuses to price it. `shopperOnly` reads nothing from a guest cart.
  */
-export async function loadCartLines(em: EntityManager, userId: string): Promise<CartLineRow[]> {
+export async function loadCartLines(
+  em: EntityManager,
+  cartId: string,
+  options: { shopperOnly?: boolean } = {},
+): Promise<CartLineRow[]> {
+  const onlyShoppers = options.shopperOnly
+    ? 'and exists (select 1 from carts c where c.id = l.cart_id and not c.guest)'
+    : '';
   const rows = await em.execute<LineRow[]>(
     `select l.id, l.product_id, l.quantity, l.created_at, p.price_minor, p.currency_code, p.deleted
        from cart_lines l left join catalogue_products p on p.product_id = l.product_id
-      where l.cart_id = ? order by l.created_at, l.id`,
-    [userId],
+      where l.cart_id = ? ${onlyShoppers} order by l.created_at, l.id`,
+    [cartId],
   );
   return rows.map((row) => {
     const priced = row.deleted === false && row.price_minor !== null && row.currency_code !== null;
@@ -71,7 +78,7 @@ const isPriced = (line: CartLineRow): line is CartLineView =>
   line.unitPriceMinor !== null && line.currencyCode !== null;
 
 /** The cart as the API shows it: only lines of products still for sale. */
-export async function loadCartView(em: EntityManager, userId: string): Promise<CartView> {
-  const lines = await loadCartLines(em, userId);
-  return { id: userId, lines: lines.filter(isPriced) };
+export async function loadCartView(em: EntityManager, cartId: string): Promise<CartView> {
+  const lines = await loadCartLines(em, cartId);
+  return { id: cartId, lines: lines.filter(isPriced) };
 }
