@@ -14,9 +14,11 @@ cache="${EMPORIUM_CACHE_DIR:-$default_cache}"
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 # --- Debian packages (only what the scripts call: unzip for Elasticsearch, the PostgreSQL
-# server binaries, docker-compose to validate docker-compose.yml without a Docker engine).
+# server binaries, docker-compose to validate docker-compose.yml without a Docker engine,
+# Chromium for the storefront's browser tests, which never download a browser of their own,
+# Prometheus as the local metrics store).
 missing=""
-for entry in unzip:unzip docker-compose:docker-compose pg_ctl:postgresql; do
+for entry in unzip:unzip docker-compose:docker-compose pg_ctl:postgresql chromium:chromium prometheus:prometheus; do
   cmd=${entry%%:*} pkg=${entry#*:}
   if [ "$cmd" = pg_ctl ]; then
     ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && continue

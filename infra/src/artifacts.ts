@@ -103,3 +103,15 @@ export const fetchElasticsearch = (): Promise<string> =>
     if (!home) throw new Error(`no Elasticsearch home in ${dir}`);
     return join(dir, home);
   });
+
+/** The Zipkin server, a runnable jar that carries its own dependencies. */
+export const fetchZipkin = (): Promise<string> =>
+  fetchArtifact({
+    name: 'zipkin',
+    pom: 'zipkin.pom.xml',
+    direct: true,
+    unpack: (downloads, target) => {
+      renameSync(only(downloads, '-exec.jar'), join(target, 'zipkin.jar'));
+      rmSync(downloads, { recursive: true });
+    },
+  }).then((dir) => join(dir, 'zipkin.jar'));

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { LOCAL_HOST } from '@emporium/config';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateAssertionKeyPair } from '@emporium/auth';
+import { LOCAL_HOST, type ServiceDatabase } from '@emporium/config';
+import { serviceConnectionUrl } from './components/postgres.ts';
 import { config } from './config.ts';
 
 /**
@@ -11,29 +15,101 @@ export interface ServiceSpec {
   /** Entry point relative to the repository root, run with the project's Node. */
   entry: string;
   port: number;
-  /** Environment the process needs beyond the stack's endpoints and the shared secret. */
+  /** Environment the process needs beyond the stack's endpoints and {@link platformEnv}: its own secrets too. */
   env: Record<string, string>;
   /** For subgraphs: the SDL file composed into the supergraph. */
   schema?: string;
+  /** Where it serves GET /metrics, which the local Prometheus scrapes; unset while it serves none. */
+  metricsPort?: number;
 }
 
 export const ROUTER_PORT = 4000;
+/** The router's admin port (metrics), its public port + 100 as the router's config defaults to. */
+export const ROUTER_ADMIN_PORT = ROUTER_PORT + 100;
 
-const subgraph = (name: string, port: number): ServiceSpec => ({
+const token = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * The secrets of this run of the platform, fresh in every process that starts it (npm
+ * start, the e2e setup, the benchmarks), so nothing published or left over is ever valid.
+ * Each goes only to the processes that use it: the router's private key to the router, the
+ * order service's to the order subgraph, the provider's keys to payment and the provider.
+ */
+export const LOCAL_SECRETS = {
+  router: generateAssertionKeyPair(),
+  orderService: generateAssertionKeyPair(),
+  provider: {
+    publishableKey: `pk_local_${token()}`,
+    secretKey: `sk_local_${token()}`,
+    webhookSecret: `whsec_${token()}`,
+    controlKey: token(),
+  },
+} as const;
+
+/** The provider simulator's fault and inspection endpoints: loopback only, behind LOCAL_SECRETS.provider.controlKey. */
+export const PAYMENT_PROVIDER_CONTROL_PORT = 4901;
+
+const providerKeys = {
+  PAYMENT_PROVIDER_PUBLISHABLE_KEY: LOCAL_SECRETS.provider.publishableKey,
+  PAYMENT_PROVIDER_SECRET_KEY: LOCAL_SECRETS.provider.secretKey,
+  PAYMENT_PROVIDER_WEBHOOK_SECRET: LOCAL_SECRETS.provider.webhookSecret,
+};
+
+/** A process that works on a service's database connects as that service's own role. */
+const database = (service: ServiceDatabase): Record<string, string> => ({
+  DATABASE_URL: serviceConnectionUrl(service),
+});
+
+const subgraph = (name: string, port: number, env: Record<string, string> = {}): ServiceSpec => ({
   name,
   entry: `subgraphs/${name}/src/index.ts`,
   port,
-  env: { [`${name.toUpperCase()}_PORT`]: String(port) },
+  env: { [`${name.toUpperCase()}_PORT`]: String(port), ...env },
   schema: `subgraphs/${name}/schema.graphql`,
 });
 
+/**
+ * The key that seals identity's signing keys at rest. Unlike the secrets above it must
+ * outlive a start, since the database it opens does: generated once per stack into its
+ * state directory (readable by its owner only) and removed with it by `infra reset`.
+ */
+export function identityKeyEncryptionKey(): string {
+  const dir = join(config.stateDir, 'secrets');
+  const file = join(dir, 'identity-key-encryption.key');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+const identityBase = subgraph('identity', 4001, database('identity'));
+const identity: ServiceSpec = {
+  ...identityBase,
+  // Read when the process starts, not when this module loads: importing the specs creates no file.
+  get env() {
+    return { ...identityBase.env, IDENTITY_KEY_ENCRYPTION_KEY: identityKeyEncryptionKey() };
+  },
+};
+
 export const SUBGRAPHS: readonly ServiceSpec[] = [
-  subgraph('identity', 4001),
-  subgraph('product', 4002),
+  identity,
+  subgraph('product', 4002, database('product')),
   subgraph('search', 4003),
-  subgraph('cart', 4004),
-  subgraph('order', 4005),
-  subgraph('payment', 4006),
+  subgraph('cart', 4004, database('cart')),
+  subgraph('order', 4005, {
+    ...database('order'),
+    ORDER_SERVICE_PRIVATE_KEY: LOCAL_SECRETS.orderService.privateKey,
+  }),
+  subgraph('payment', 4006, { ...database('payment'), ...providerKeys }),
 ];
 
 /** The search indexer: no API, but GET /health for the supervisor. */
@@ -47,13 +123,23 @@ export const SEARCH_INDEXER: ServiceSpec = {
 /** The workers: event consumers (and the order's expiry sweeper) beside their subgraphs, GET /health only. */
 export const WORKERS: readonly ServiceSpec[] = [
   SEARCH_INDEXER,
-  { name: 'cart-worker', entry: 'subgraphs/cart/src/worker.ts', port: 4104, env: { CART_WORKER_PORT: '4104' } },
-  { name: 'order-worker', entry: 'subgraphs/order/src/worker.ts', port: 4105, env: { ORDER_WORKER_PORT: '4105' } },
+  {
+    name: 'cart-worker',
+    entry: 'subgraphs/cart/src/worker.ts',
+    port: 4104,
+    env: { CART_WORKER_PORT: '4104', ...database('cart') },
+  },
+  {
+    name: 'order-worker',
+    entry: 'subgraphs/order/src/worker.ts',
+    port: 4105,
+    env: { ORDER_WORKER_PORT: '4105', ...database('order') },
+  },
   {
     name: 'payment-worker',
     entry: 'subgraphs/payment/src/worker.ts',
     port: 4106,
-    env: { PAYMENT_WORKER_PORT: '4106' },
+    env: { PAYMENT_WORKER_PORT: '4106', ...database('payment'), ...providerKeys },
   },
 ];
 
@@ -65,31 +151,54 @@ export const PAYMENT_PROVIDER: ServiceSpec = {
   name: 'payment-provider',
   entry: 'payment-provider/src/index.ts',
   port: 4900,
-  env: { PAYMENT_PROVIDER_PORT: '4900' },
+  env: {
+    PAYMENT_PROVIDER_PORT: '4900',
+    PAYMENT_PROVIDER_CONTROL_PORT: String(PAYMENT_PROVIDER_CONTROL_PORT),
+    PAYMENT_PROVIDER_CONTROL_KEY: LOCAL_SECRETS.provider.controlKey,
+    ...providerKeys,
+  },
 };
 
 export const ROUTER: ServiceSpec = {
   name: 'router',
   entry: 'router/src/index.ts',
   port: ROUTER_PORT,
-  env: { ROUTER_PORT: String(ROUTER_PORT) },
+  env: { ROUTER_PORT: String(ROUTER_PORT), ROUTER_PRIVATE_KEY: LOCAL_SECRETS.router.privateKey },
+  metricsPort: ROUTER_ADMIN_PORT,
+};
+
+/**
+ * The browser storefront: serves its Vite build, building it first when missing or older than
+ * its sources (so a start after a change serves the change), and answers /health once serving.
+ */
+export const STOREFRONT: ServiceSpec = {
+  name: 'storefront',
+  entry: 'storefront/server/index.ts',
+  port: 3000,
+  env: { STOREFRONT_PORT: '3000', STOREFRONT_GRAPHQL_URL: `http://${LOCAL_HOST}:${ROUTER_PORT}/graphql` },
 };
 
 /** Start order: subgraphs first, so the router finds them ready. */
-export const SERVICES: readonly ServiceSpec[] = [PAYMENT_PROVIDER, ...SUBGRAPHS, ...WORKERS, ROUTER];
+export const SERVICES: readonly ServiceSpec[] = [PAYMENT_PROVIDER, ...SUBGRAPHS, ...WORKERS, ROUTER, STOREFRONT];
 
-/** How services start: every subgraph in parallel, then the router, which needs them. */
+/**
+ * How services start: every subgraph in parallel, then the router, which needs them, beside the
+ * storefront (its build then overlaps the router's start instead of the subgraphs').
+ */
 export const SERVICE_STAGES: readonly (readonly ServiceSpec[])[] = [
   [PAYMENT_PROVIDER, ...SUBGRAPHS, ...WORKERS],
-  [ROUTER],
+  [ROUTER, STOREFRONT],
 ];
 
 export const serviceUrl = (service: ServiceSpec, path = ''): string => `http://${LOCAL_HOST}:${service.port}${path}`;
 
 /**
- * Environment every platform process gets when started locally. The router and the
- * subgraphs share a signing secret; a fresh one per start keeps any old assertion useless.
+ * Environment every platform process gets when started locally: only public keys. The
+ * secrets of {@link LOCAL_SECRETS} travel in the specs of the processes that hold them.
  */
 export function platformEnv(): Record<string, string> {
-  return { ROUTER_SIGNING_SECRET: config.routerSigningSecret ?? randomBytes(32).toString('base64url') };
+  return {
+    ROUTER_PUBLIC_KEY: LOCAL_SECRETS.router.publicKey,
+    ORDER_SERVICE_PUBLIC_KEY: LOCAL_SECRETS.orderService.publicKey,
+  };
 }

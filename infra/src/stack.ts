@@ -5,11 +5,13 @@ import { connect } from './components/connect.ts';
 import { elasticsearch } from './components/elasticsearch.ts';
 import { kafka } from './components/kafka.ts';
 import { ensureServiceDatabases, postgres } from './components/postgres.ts';
+import { prometheus, writeScrapeTargets } from './components/prometheus.ts';
+import { zipkin } from './components/zipkin.ts';
 import { describeError, type Component, type Health } from './components/component.ts';
 import { tail, treeRssBytes, waitFor } from './process.ts';
 
-/** Every engine, in start order; `down` walks it backwards. */
-export const COMPONENTS: readonly Component[] = [postgres, kafka, elasticsearch, connect];
+/** Every engine, in start order; `down` walks it backwards. Zipkin and Prometheus store traces and metrics. */
+export const COMPONENTS: readonly Component[] = [postgres, kafka, elasticsearch, connect, zipkin, prometheus];
 
 export function findComponent(name: string): Component {
   const component = COMPONENTS.find((candidate) => candidate.name === name);
@@ -98,12 +100,15 @@ export async function up(report: (line: string) => void = console.log): Promise<
   const results = await Promise.allSettled(COMPONENTS.map(launch));
   const failures = results.flatMap((result) => (result.status === 'rejected' ? [describeError(result.reason)] : []));
   if (failures.length > 0) throw new Error(failures.join('\n\n'));
+  // A running Prometheus re-reads its targets: processes that gained metrics are scraped from now on.
+  writeScrapeTargets();
   await provision();
 }
 
 /**
- * What the platform needs inside the engines, local or external: each service's database.
- * Idempotent, so `up`, `npm start` and docker compose's provisioning step all run it.
+ * What the platform needs inside the engines, local or external: each service's role and
+ * database, and Debezium's role. Idempotent, so `up`, `npm start` and docker compose's
+ * provisioning step all run it.
  */
 export async function provision(): Promise<void> {
   await ensureServiceDatabases(config.endpoints.postgres.url);

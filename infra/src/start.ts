@@ -4,16 +4,20 @@
  * Ctrl-C stops the services; the stack keeps running (and keeps its data) for the next start.
  */
 import { DEFAULT_PRODUCTS } from '@emporium/seed';
+import { LOCAL_HOST } from '@emporium/config';
+import { METRICS_PATH } from '@emporium/telemetry';
 import { config } from './config.ts';
 import { registerConnectors } from './connectors.ts';
 import { seed } from './seed.ts';
 import { formatTable, status, up } from './stack.ts';
-import { SERVICES, SERVICE_STAGES, platformEnv, serviceUrl } from './services.ts';
+import { prometheus } from './components/prometheus.ts';
+import { zipkin } from './components/zipkin.ts';
+import { SERVICES, SERVICE_STAGES, STOREFRONT, platformEnv, serviceUrl } from './services.ts';
 import { startServices } from './supervisor.ts';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  console.log('Starting the stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Elasticsearch)...');
+  console.log('Starting the stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Elasticsearch, Zipkin, Prometheus)...');
   await up((line) => {
     console.log(`  ${line}`);
   });
@@ -39,14 +43,17 @@ async function main(): Promise<void> {
       name: service.name,
       address: serviceUrl(service),
       pid: String(running.children.get(service.name)?.pid ?? '-'),
+      metrics: service.metricsPort === undefined ? '' : `http://${LOCAL_HOST}:${service.metricsPort}${METRICS_PATH}`,
     })),
-    ...stack.map((row) => ({ name: row.name, address: row.address, pid: row.pid })),
+    ...stack.map((row) => ({ name: row.name, address: row.address, pid: row.pid, metrics: '' })),
   ];
   const router = SERVICES.find((service) => service.name === 'router');
   console.log(`\n${formatTable(rows)}\n`);
   if (router) {
     console.log(`GraphQL endpoint and Apollo Sandbox: ${serviceUrl(router, '/graphql')}`);
   }
+  console.log(`Storefront: ${serviceUrl(STOREFRONT)}`);
+  console.log(`Traces (Zipkin): ${zipkin.address}/zipkin/   Metrics (Prometheus): ${prometheus.address}/targets`);
   console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)}s. Stack data: ${config.stateDir}`);
   console.log('Ctrl-C stops the services; `npm run infra -- down` stops the stack.');
 

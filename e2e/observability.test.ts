@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import { LOCAL_HOST } from '@emporium/config';
+import { LOCAL_TELEMETRY_PORTS } from '@emporium/telemetry';
+import { beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { waitFor } from '../infra/src/process.ts';
+import { ROUTER_ADMIN_PORT } from '../infra/src/services.ts';
+import { ROUTER_URL, contractOperation, gql } from './client.ts';
+
+const ZIPKIN = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.zipkin}`;
+const PROMETHEUS = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.prometheus}`;
+const ROUTER_METRICS = `http://${LOCAL_HOST}:${ROUTER_ADMIN_PORT}/metrics`;
+
+/** One sample of Prometheus's text format: a series name, its labels and its value. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+async function scrape(url = ROUTER_METRICS): Promise<Sample[]> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+  const samples: Sample[] = [];
+  for (const line of (await response.text()).split('\n')) {
+    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match?.[1] || match[3] === undefined) continue;
+    const labels: Record<string, string> = {};
+    for (const [, key = '', value = ''] of (match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** The sum of a series over every sample whose labels include `labels` (0 when none yet). */
+const total = (samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number =>
+  samples
+    .filter((sample) => sample.name === name && Object.entries(labels).every(([k, v]) => sample.labels[k] === v))
+    .reduce((sum, sample) => sum + sample.value, 0);
+
+interface ZipkinSpan {
+  id: string;
+  parentId?: string;
+  name?: string;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
+}
+
+let productId: string;
+
+beforeAll(async () => {
+  const found = await gql<{ searchProducts: { edges: { node: { id: string } }[] } }>(
+    contractOperation('SearchProducts'),
+    { query: 'phone', first: 1 },
+  );
+  const id = found.data?.searchProducts.edges[0]?.node.id;
+  if (!id) throw new Error(`no product to look at: ${JSON.stringify(found.errors)}`);
+  productId = id;
+});
+
+/** HTTP client spans directly under the gateway's fetch from `service`. */
+const callsUnder = (spans: readonly ZipkinSpan[], service: string): number => {
+  const fetch = spans.find((span) => span.name === 'gateway.fetch' && span.tags?.['service'] === service);
+  return fetch ? spans.filter((span) => span.parentId === fetch.id).length : 0;
+};
+
+describe('traces', () => {
+  it("continues a client's traceparent through the router: the operation, its plan and each subgraph fetch", async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const clientSpanId = randomBytes(8).toString('hex');
+    // A comment makes the document new to the gateway, so it plans it (and says so) again.
+    const document = `${contractOperation('ProductDetails')}\n# trace ${traceId}`;
+    const response = await gql(
+      document,
+      { id: productId },
+      { headers: { traceparent: `00-${traceId}-${clientSpanId}-01` } },
+    );
+    expect(response.errors).toBeUndefined();
+
+    // Spans leave the router in batches: poll the trace store until the whole request is there.
+    let spans: ZipkinSpan[] = [];
+    const names = (): string[] => spans.map((span) => span.name ?? '');
+    const arrived = await waitFor(
+      async () => {
+        const answer = await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`);
+        spans = answer.ok ? ((await answer.json()) as ZipkinSpan[]) : [];
+        // The whole request: its operation and plan, the three fetches, and the HTTP calls under them.
+        return (
+          ['query productdetails', 'gateway.plan'].every((name) => names().includes(name)) &&
+          spans.filter((span) => span.name === 'gateway.fetch').length >= 3 &&
+          callsUnder(spans, 'product') + callsUnder(spans, 'cart') >= 2
+        );
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(arrived, `spans so far: ${names().join(', ')}`).toBe(true);
+
+    expect(spans.every((span) => span.localEndpoint?.serviceName === 'router')).toBe(true);
+    // The router's span for the request is a child of the client's.
+    const operation = spans.find((span) => span.name === 'query productdetails');
+    expect(operation?.parentId).toBe(clientSpanId);
+    expect(operation?.tags?.['graphql.operation.name']).toBe('ProductDetails');
+    // ProductDetails needs the product, cart (inventory) and identity (review authors) subgraphs.
+    const fetched = spans.filter((span) => span.name === 'gateway.fetch').map((span) => span.tags?.['service']);
+    expect(new Set(fetched)).toEqual(new Set(['product', 'cart', 'identity']));
+    // A fetch is an HTTP call that carries the trace on (its client span sits under the fetch). The
+    // identity fetch for review authors makes no call when the product has no reviews.
+    expect(callsUnder(spans, 'product')).toBe(1);
+    expect(callsUnder(spans, 'cart')).toBe(1);
+  });
+});
+
+describe('metrics', () => {
+  it('serves the router metrics on the admin port, not the public one', async () => {
+    const publicPort = await fetch(new URL('/metrics', ROUTER_URL));
+    expect(publicPort.status).toBe(404);
+    const samples = await scrape();
+    expect(total(samples, 'nodejs_eventloop_lag_seconds', { service: 'router' })).toBeGreaterThanOrEqual(0);
+    expect(samples.some((sample) => sample.name === 'nodejs_eventloop_lag_p99_seconds')).toBe(true);
+  });
+
+  it('counts operations, their durations, subgraph fetches and refusals', async () => {
+    const operation = { operation: 'ProductDetails', type: 'query' };
+    const before = await scrape();
+    const runs = 3;
+    for (let i = 0; i < runs; i += 1) {
+      expect((await gql(contractOperation('ProductDetails'), { id: productId })).errors).toBeUndefined();
+    }
+    // Deeper than the router allows: refused before any subgraph is called.
+    const deep = `query TooDeep { product(id: "x") { category { ${'parent { '.repeat(14)}id${' }'.repeat(14)} } } }`;
+    const refused = await gql(deep);
+    expect(refused.errors?.[0]?.extensions?.['code']).toBe('QUERY_TOO_COMPLEX');
+    const after = await scrape();
+
+    const grew = (name: string, labels: Record<string, string>): number =>
+      total(after, name, labels) - total(before, name, labels);
+    // Other test files may run the same operation meanwhile: at least ours are counted.
+    expect(grew('graphql_requests_total', operation)).toBeGreaterThanOrEqual(runs);
+    expect(grew('graphql_request_duration_seconds_count', operation)).toBeGreaterThanOrEqual(runs);
+    expect(grew('graphql_request_duration_seconds_sum', operation)).toBeGreaterThan(0);
+    expect(
+      grew('router_subgraph_fetch_duration_seconds_count', { subgraph: 'product', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(runs);
+    expect(
+      grew('router_subgraph_fetch_duration_seconds_count', { subgraph: 'cart', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(runs);
+    expect(grew('router_refusals_total', { code: 'QUERY_TOO_COMPLEX' })).toBeGreaterThanOrEqual(1);
+    expect(grew('graphql_errors_total', { code: 'QUERY_TOO_COMPLEX' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts open WebSocket connections', async () => {
+    const socket = new WebSocket(ROUTER_URL.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    try {
+      const counted = await waitFor(async () => total(await scrape(), 'router_websocket_connections') >= 1, {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      expect(counted).toBe(true);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('is scraped by Prometheus: the router is an up target', async () => {
+    interface Targets {
+      data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
+    }
+    let router: Targets['data']['activeTargets'][number] | undefined;
+    const up = await waitFor(
+      async () => {
+        const targets = (await (await fetch(`${PROMETHEUS}/api/v1/targets`)).json()) as Targets;
+        router = targets.data.activeTargets.find((target) => target.labels['process'] === 'router');
+        return router?.health === 'up';
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(up, `router target: ${JSON.stringify(router)}`).toBe(true);
+    // And it holds what the router serves: a query over the scraped series answers.
+    const query = new URL('/api/v1/query', PROMETHEUS);
+    query.searchParams.set('query', 'nodejs_eventloop_lag_seconds{process="router"}');
+    const answered = await waitFor(
+      async () => {
+        const body = (await (await fetch(query)).json()) as { data: { result: unknown[] } };
+        return body.data.result.length > 0;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(answered).toBe(true);
+  });
+});
