@@ -1,34 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../infra/src/config.ts';
-import { waitFor } from '../infra/src/process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractOperation } from './client.ts';
+import { startRouter, type ExtraProcess } from './harness.ts';
 
 /** A router with a tiny allowance, so a handful of requests exhaust it. */
 const PORT = 4091;
-let router: ChildProcess;
+let router: ExtraProcess;
 
 beforeAll(async () => {
-  router = spawn(process.execPath, [join(repoRoot, 'router', 'src', 'index.ts')], {
-    env: {
-      ...process.env,
-      ROUTER_PORT: String(PORT),
-      ROUTER_HOST: '127.0.0.1',
-      ROUTER_SIGNING_SECRET: inject('routerSigningSecret'),
-      RATE_LIMIT_PER_SECOND: '1',
-      RATE_LIMIT_BURST: '3',
-      LOG_LEVEL: 'silent',
-    },
-    stdio: 'ignore',
-  });
-  if (!(await waitFor(async () => (await fetch(`http://127.0.0.1:${PORT}/health`)).ok, { timeoutMs: 30_000 }))) {
-    throw new Error('the rate-limited router did not start');
-  }
+  router = await startRouter(PORT, { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '3' });
 });
 
 afterAll(() => {
-  router.kill('SIGTERM');
+  router.child.kill('SIGTERM');
 });
 
 describe('rate limiting', () => {
@@ -46,7 +29,11 @@ describe('rate limiting', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
     const body = (await refused.json()) as { errors: { extensions: { code: string; retryAfterSeconds: number } }[] };
-    expect(body.errors[0]?.extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    expect(body.errors[0]?.extensions).toEqual({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: 1,
+      requestId: refused.headers.get('x-request-id'),
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await send()).status).toBe(200);

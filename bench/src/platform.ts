@@ -23,6 +23,11 @@ export async function startPlatform(products: number): Promise<BenchPlatform> {
     // per-client allowance (100/s) would otherwise refuse the load it is meant to measure.
     RATE_LIMIT_PER_SECOND: '100000',
     RATE_LIMIT_BURST: '100000',
+    // Likewise a few dozen shoppers place every order of a flash sale, most left unpaid.
+    ORDER_MAX_UNPAID_PER_USER: '10000',
+    // And thousands of live subscribers come from this one address.
+    MAX_WEBSOCKETS_PER_ADDRESS: '100000',
+    MAX_WEBSOCKETS_PER_USER: '100000',
   };
   const services = await startServices(SERVICE_STAGES, { env, logDir: join(config.stateDir, 'logs', 'bench') });
   await waitForSearchIndex();

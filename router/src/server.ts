@@ -1,23 +1,38 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { routerSecret } from '@emporium/auth';
-import { createErrorFormatter, createGraphQLHandler, jsonRoute, listen, serveRoutes } from '@emporium/graphql-server';
+import {
+  DRAIN_GRACE_MS,
+  createErrorFormatter,
+  createGraphQLHandler,
+  currentRequestId,
+  jsonRoute,
+  listen,
+  serveRoutes,
+  withRequestId,
+} from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
+import type { Registry } from '@emporium/telemetry';
 import { createTokenVerifier } from './auth.ts';
 import type { RouterConfig } from './config.ts';
+import { corsMiddleware } from './cors.ts';
 import { createGateway, type RouterContext } from './gateway.ts';
 import { limitsPlugin } from './limits.ts';
+import { createRouterTelemetry } from './telemetry.ts';
+import { TrustedDocumentCache, loadTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { SessionRevocations } from './revocations.ts';
 import { activeUpstreams } from './subscriptions/subgraph-client.ts';
 import { serveSubscriptions } from './subscriptions/subscription-server.ts';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
-
-const REQUEST_ID = /^[\w-]{8,64}$/;
 
 const rateLimited = (retryAfterSeconds: number): GraphQLError =>
   new GraphQLError(`Too many requests; retry in ${retryAfterSeconds} s`, {
@@ -31,6 +46,8 @@ const rateLimited = (retryAfterSeconds: number): GraphQLError =>
 /** A started router: listen once, stop to drain in-flight requests and close. */
 export interface Router {
   readonly httpServer: Server;
+  /** The router's Prometheus metrics; the bootstrap serves them on the admin port. */
+  readonly metrics: Registry;
   listen(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -46,10 +63,13 @@ const SUBSCRIPTIONS_HEALTH_PATH = '/health/subscriptions';
  */
 export async function createRouter(config: RouterConfig, logger: Logger): Promise<Router> {
   const httpServer = createServer();
-  const secret = routerSecret(config.routerSecret);
-  const verifyToken = createTokenVerifier(config.jwksUrl);
+  const revocations = new SessionRevocations({ ...config.revocations, logger });
+  // Before serving: a starting router learns the sessions ended in the last token lifetime.
+  await revocations.start();
+  const verifyToken = createTokenVerifier(config.jwksUrl, revocations);
   const limiter = new RateLimiter(config.rateLimit);
-  const gateway = createGateway(config, secret, logger);
+  const gateway = createGateway(config, config.signingKey, logger);
+  const telemetry = createRouterTelemetry({ gateway, httpServer, subgraphUrlOverrides: config.subgraphUrls });
   // Subscriptions validate against the very schema the HTTP path serves, and plan over the
   // supergraph the gateway loaded, so both follow the gateway if its supergraph changes.
   let apiSchema: GraphQLSchema | null = null;
@@ -58,17 +78,29 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     planner = new SubscriptionPlanner(coreSupergraphSdl, config.subgraphUrls);
     apiSchema = schema;
   });
+  const { manifestPath, only: onlyTrusted } = config.trustedDocuments;
+  if (onlyTrusted && !manifestPath) throw new Error('TRUSTED_DOCUMENTS_ONLY needs TRUSTED_DOCUMENTS, the manifest');
+  const trusted = manifestPath ? loadTrustedDocuments(manifestPath) : new Map<string, string>();
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    introspection: !config.production,
+    persistedQueries: { cache: new TrustedDocumentCache(trusted, onlyTrusted) },
+    introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
+    // runUntilSignalled owns the signals: Apollo's handlers would re-raise them and exit 1.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: DRAIN_GRACE_MS }),
+      config.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true })
+        : ApolloServerPluginLandingPageDisabled(),
+      // Nothing about the API or its traffic leaves for Apollo's cloud, whatever APOLLO_KEY says.
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      telemetry.plugin,
       limitsPlugin(config.limits),
+      ...(onlyTrusted ? [trustedDocumentsPlugin<RouterContext>(trusted)] : []),
     ],
   });
   await apollo.start();
@@ -83,10 +115,8 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       const decision = limiter.take(token && !(token instanceof Error) ? `user:${token.caller.userId}` : address);
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
       if (token instanceof Error) throw token;
-      const caller = token?.caller ?? null;
-      const given = req.headers['x-request-id'];
-      const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      return { caller, requestId };
+      // Always set: every request passes the request-id middleware first.
+      return { caller: token?.caller ?? null, requestId: currentRequestId() ?? '' };
     },
   });
 
@@ -94,15 +124,21 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     httpServer,
     schemas: { apiSchema: () => apiSchema, planner: () => planner },
     verifyToken,
-    routerSecret: secret,
+    signingKey: config.signingKey,
     limits: config.limits,
     limiter,
     logger,
   });
+  telemetry.observeSubscriptions(() => subscriptions.active(), activeUpstreams);
+
+  // A socket opened with a token of a session that has since ended closes (4401), as on expiry.
+  revocations.onRevoked((sessionIds) => subscriptions.endSessions(sessionIds));
 
   serveRoutes(httpServer, {
     graphql,
     logger,
+    // The id first, so even a refused preflight or a 404 names its request.
+    middleware: [async (req, res, next) => withRequestId(req, res, next), corsMiddleware(config.cors)],
     routes: jsonRoute(SUBSCRIPTIONS_HEALTH_PATH, () => ({
       status: 'ok',
       clientSubscriptions: subscriptions.active(),
@@ -112,14 +148,17 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
 
   return {
     httpServer,
+    metrics: telemetry.registry,
     listen: async () => {
       await listen(httpServer, config.port, config.host);
       logger.info({ port: config.port }, 'router listening');
     },
     stop: async () => {
+      revocations.stop();
       // Client sockets first: closing them ends their subscriptions and the upstream sockets.
       await subscriptions.close();
       await apollo.stop();
+      telemetry.close();
     },
   };
 }

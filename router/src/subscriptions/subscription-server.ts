@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { Caller } from '@emporium/auth';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AssertionSigningKey, Caller } from '@emporium/auth';
 import { createErrorFormatter } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import {
@@ -36,9 +36,16 @@ export const KEEP_ALIVE_MS = 15_000;
  * Close codes a client can meet besides graphql-ws's own:
  * 4403 Forbidden: connection_init without `authorization: "Bearer <token>"` (the key in any case), or with a token
  * that does not verify (expired, wrong signature, unknown key).
- * 4401 Unauthorized: the token the socket was opened with has expired; sign in and reconnect.
+ * 4401 Unauthorized: the token the socket was opened with has expired, or its session has
+ * ended (logout, refresh-token reuse); sign in (or refresh) and reconnect.
  */
 export const TOKEN_EXPIRED_CLOSE_CODE = CloseCode.Unauthorized;
+
+/**
+ * 4429: the signed-in user already holds as many sockets as the router allows one user
+ * (an address over its allowance is refused earlier, with HTTP 429 on the upgrade).
+ */
+export const TOO_MANY_CONNECTIONS_CLOSE_CODE = 4429;
 
 /** Where the router's schema and plans come from; both follow the gateway's current supergraph. */
 export interface SchemaSource {
@@ -52,8 +59,19 @@ export interface SubscriptionServerOptions {
   httpServer: Server;
   schemas: SchemaSource;
   verifyToken: (authorization: string | undefined) => Promise<VerifiedToken | null | GraphQLError>;
-  routerSecret: Uint8Array;
-  limits: { maxDepth: number; maxFields: number; maxBodyBytes: number; maxSubscriptionsPerConnection: number };
+  /** Signs the assertions of upstream sockets and fetches. */
+  signingKey: AssertionSigningKey;
+  limits: {
+    maxDepth: number;
+    maxFields: number;
+    maxBodyBytes: number;
+    maxSubscriptionsPerConnection: number;
+    /** Open sockets per signed-in user, and per client address before anyone signs in. */
+    maxWebSocketsPerUser: number;
+    maxWebSocketsPerAddress: number;
+    /** How long a new socket may take to send connection_init before it is closed (4408). */
+    connectionInitTimeoutMs: number;
+  };
   limiter: RateLimiter;
   logger: Logger;
   keepAliveMs?: number;
@@ -63,6 +81,8 @@ export interface SubscriptionServerOptions {
 export interface SubscriptionServer {
   /** Client subscriptions open right now, over all sockets. */
   active(): number;
+  /** Closes (4401) every socket opened with a token of one of these sessions; returns how many. */
+  endSessions(sessionIds: readonly string[]): number;
   /** Closes every client socket (and so every upstream one) and the WebSocket server; the HTTP server stays. */
   close(): Promise<void>;
 }
@@ -72,6 +92,24 @@ type Connection = {
   caller?: Caller;
   expiry?: NodeJS.Timeout;
 };
+
+/** Open sockets per key (a user, an address), each count dropped when it reaches zero. */
+class SocketCounts {
+  readonly #counts = new Map<string, number>();
+  count(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+  add(key: string): void {
+    this.#counts.set(key, this.count(key) + 1);
+  }
+  remove(key: string): void {
+    const left = this.count(key) - 1;
+    if (left > 0) this.#counts.set(key, left);
+    else this.#counts.delete(key);
+  }
+}
+
+const addressOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
 type ConnectionContext = Context<Record<string, unknown>, Extra & Connection>;
 
@@ -145,15 +183,30 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   };
 
   const connections = new Set<ConnectionContext>();
+  const perAddress = new SocketCounts();
+  const perUser = new SocketCounts();
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: SUBSCRIPTIONS_PATH,
     maxPayload: limits.maxBodyBytes,
+    // Refused before the upgrade, so an address over its allowance costs no socket at all.
+    verifyClient: ({ req }, accept) => {
+      if (perAddress.count(addressOf(req)) < limits.maxWebSocketsPerAddress) accept(true);
+      else accept(false, 429, 'Too many connections from this address');
+    },
+  });
+  wss.on('connection', (socket, req) => {
+    const address = addressOf(req);
+    perAddress.add(address);
+    socket.once('close', () => {
+      perAddress.remove(address);
+    });
   });
   const graphqlWs = useServer<Record<string, unknown>, Connection>(
     {
       // Internal failures close a socket with a generic reason, never the error's message.
       isProd: true,
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
       onConnect: async (ctx: ConnectionContext) => {
         // Browsers' GraphQL IDEs (Apollo Sandbox among them) send their headers as connection params, as typed.
         const params = ctx.connectionParams ?? {};
@@ -162,6 +215,11 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (typeof authorization !== 'string' || authorization === '') return false;
         const token = await options.verifyToken(authorization);
         if (token === null || token instanceof GraphQLError) return false;
+        if (perUser.count(token.caller.userId) >= limits.maxWebSocketsPerUser) {
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, 'Too many connections for this user');
+          return false;
+        }
+        perUser.add(token.caller.userId);
         ctx.extra.caller = token.caller;
         const socket = ctx.extra.socket;
         const closeWhenExpired = (): void => {
@@ -175,6 +233,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
       },
       onClose: (ctx: ConnectionContext) => {
         clearTimeout(ctx.extra.expiry);
+        // Only an accepted socket has a caller, and only an accepted one was counted.
+        if (ctx.extra.caller) perUser.remove(ctx.extra.caller.userId);
         connections.delete(ctx);
       },
       onSubscribe: (ctx: ConnectionContext, _id, payload) => {
@@ -235,7 +295,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (!planner) throw new Error('The router is not ready for subscriptions');
         const identity = { caller, requestId };
         const owner = planned.node.primary.serviceName;
-        const client = connectUpstream(owner, planner.subgraphUrl(owner), options.routerSecret, identity);
+        const client = connectUpstream(owner, planner.subgraphUrl(owner), options.signingKey, identity);
         return new EventStream(
           planned,
           client,
@@ -243,7 +303,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
             operation: planned.operation,
             supergraphSchema: planner.supergraphSchema,
             variables,
-            fetch: createSubgraphFetcher((name) => planner.subgraphUrl(name), options.routerSecret, identity, logger),
+            fetch: createSubgraphFetcher((name) => planner.subgraphUrl(name), options.signingKey, identity, logger),
           },
           logger,
         );
@@ -257,6 +317,18 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   );
 
   return {
+    endSessions: (sessionIds) => {
+      const ended = new Set(sessionIds);
+      let closed = 0;
+      for (const connection of connections) {
+        const sessionId = connection.extra.caller?.sessionId;
+        if (sessionId !== undefined && ended.has(sessionId)) {
+          connection.extra.socket.close(TOKEN_EXPIRED_CLOSE_CODE, 'Session ended');
+          closed += 1;
+        }
+      }
+      return closed;
+    },
     active: () => {
       let count = 0;
       for (const connection of connections) count += Object.keys(connection.subscriptions).length;
