@@ -163,6 +163,21 @@ describe('checkout', () => {
     expect(await stockOf(product.id)).toEqual({ available: 8, onHand: 10, reserved: 2 });
   });
 
+  it('orders a cart once when two tabs check it out at once, each with its own key', async () => {
+    const product = await productOnSale('9.00', 10);
+    const token = await newShopper('two-tabs');
+    await addToCart(token, product.id, 1);
+    const answers = await Promise.all([checkout(token, randomUUID()), checkout(token, randomUUID())]);
+    const placed = answers.filter((answer) => answer.order !== null);
+    expect(placed).toHaveLength(1);
+    expect(answers.flatMap((answer) => answer.userErrors.map((error) => error.code))).toEqual(['CART_EMPTY']);
+
+    await orderReaches(token, placed[0]?.order?.id ?? '', 'AWAITING_PAYMENT');
+    const mine = await run<{ myOrders: { edges: unknown[] } }>('MyOrders', {}, { token });
+    expect(mine.data?.myOrders.edges).toHaveLength(1);
+    expect(await stockOf(product.id)).toEqual({ available: 9, onHand: 10, reserved: 1 });
+  });
+
   it('refuses an empty cart and a total the shopper did not see, placing no order', async () => {
     const token = await newShopper();
     expect((await checkout(token)).userErrors.map((error) => error.code)).toEqual(['CART_EMPTY']);

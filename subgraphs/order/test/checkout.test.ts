@@ -4,6 +4,7 @@ import { execute, parse, type ExecutionResult } from 'graphql';
 import type { Caller } from '@emporium/auth';
 import { validatePayload, type EventType } from '@emporium/events';
 import { buildSchema } from '../src/schema.ts';
+import { transition } from '../src/services/order-transition.ts';
 import {
   contextFor,
   createTestDatabase,
@@ -231,11 +232,11 @@ describe('checkout', () => {
     expect(await orderCount(user)).toBe(0);
   });
 
-  it('fails with an internal error and places nothing when the cart service is down', async () => {
+  it('fails with SERVICE_UNAVAILABLE and places nothing when the cart service is down', async () => {
     const user = randomUUID();
     cart.carts.set(user, [line(P1, 1, 1000)]);
     const result = await run(CHECKOUT, shopper(user), { input: { idempotencyKey: 'down' } }, 'http://127.0.0.1:1');
-    expect(result.errors?.[0]?.extensions['code']).toBe('INTERNAL_SERVER_ERROR');
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
     expect(await orderCount(user)).toBe(0);
   });
 
@@ -265,6 +266,107 @@ describe('checkout', () => {
       await codes(shopper(user), { idempotencyKey: 'ok', expectedTotal: { amount: '-1', currencyCode: 'USD' } }),
     ).toEqual(['BAD_USER_INPUT']);
     expect(await orderCount(user)).toBe(0);
+  });
+});
+
+describe('unpaid orders per shopper', () => {
+  const unpaidCount = async (userId: string): Promise<number | undefined> => {
+    const [row] = await db.orm.em
+      .fork()
+      .execute<{ count: number }[]>('select count from unpaid_orders where user_id = ?', [userId]);
+    return row?.count;
+  };
+
+  it('refuses a sixth unpaid order, placing nothing, and takes one again once an order is cancelled', async () => {
+    const user = randomUUID();
+    // A new line each time (line() makes one), as after each reservation emptied the cart and the shopper added again.
+    const refill = () => cart.carts.set(user, [line(P1, 1, 500)]);
+    const placed: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      refill();
+      const payload = await checkout(shopper(user), { idempotencyKey: `unpaid-${i}` });
+      expect(payload.userErrors).toEqual([]);
+      placed.push(payload.order?.id ?? '');
+    }
+
+    refill();
+    const sixth = await checkout(shopper(user), { idempotencyKey: 'unpaid-5' });
+    expect(sixth.order).toBeNull();
+    expect(sixth.userErrors).toEqual([
+      { code: 'TOO_MANY_PENDING_ORDERS', field: null, message: expect.stringMatching(/5 unpaid orders/) as string },
+    ]);
+    expect(await orderCount(user)).toBe(5);
+
+    const cancelled = (await run(CANCEL, shopper(user), { input: { orderId: placed[0] } })).data?.[
+      'cancelOrder'
+    ] as Payload;
+    expect(cancelled.userErrors).toEqual([]);
+    expect(await unpaidCount(user)).toBe(4);
+    refill();
+    expect((await checkout(shopper(user), { idempotencyKey: 'unpaid-6' })).userErrors).toEqual([]);
+    expect(await orderCount(user)).toBe(6);
+  });
+
+  it('holds the cap when a shopper checks out many times at once', async () => {
+    const user = randomUUID();
+    // Each checkout reads a cart state of its own (a new line each read), so only the cap stops them.
+    cart.carts.set(user, () => [line(P2, 1, 250)]);
+    const payloads = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => checkout(shopper(user), { idempotencyKey: `burst-${i}` })),
+    );
+    const codes = payloads.map((payload) => payload.userErrors[0]?.code ?? 'PLACED');
+    expect(codes.filter((code) => code === 'PLACED')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'TOO_MANY_PENDING_ORDERS')).toHaveLength(7);
+    expect(await orderCount(user)).toBe(5);
+    expect(await unpaidCount(user)).toBe(5);
+  });
+
+  it('does not count a retry of a placed order again', async () => {
+    const user = randomUUID();
+    cart.carts.set(user, [line(P1, 1, 500)]);
+    await checkout(shopper(user), { idempotencyKey: 'once' });
+    await Promise.all([1, 2, 3].map(() => checkout(shopper(user), { idempotencyKey: 'once' })));
+    expect(await unpaidCount(user)).toBe(1);
+  });
+});
+
+describe('a cart is ordered at most once', () => {
+  it('answers CART_EMPTY to a second checkout of the same lines under another key, one after the other or at once', async () => {
+    const user = randomUUID();
+    cart.carts.set(user, [line(P1, 1, 700)]);
+    const first = await checkout(shopper(user), { idempotencyKey: 'tab-1' });
+    expect(first.userErrors).toEqual([]);
+    const second = await checkout(shopper(user), { idempotencyKey: 'tab-2' });
+    expect(second.order).toBeNull();
+    expect(second.userErrors.map((error) => error.code)).toEqual(['CART_EMPTY']);
+    // The first key still gets its order back.
+    expect((await checkout(shopper(user), { idempotencyKey: 'tab-1' })).order?.id).toBe(first.order?.id);
+
+    const other = randomUUID();
+    cart.carts.set(other, [line(P2, 3, 100)]);
+    const racing = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((key) => checkout(shopper(other), { idempotencyKey: `click-${key}` })),
+    );
+    expect(racing.filter((payload) => payload.order !== null)).toHaveLength(1);
+    expect(racing.flatMap((payload) => payload.userErrors.map((error) => error.code))).toEqual([
+      'CART_EMPTY',
+      'CART_EMPTY',
+      'CART_EMPTY',
+    ]);
+    expect(await orderCount(other)).toBe(1);
+  });
+
+  it('lets the same lines be checked out again once their order was rejected, and a changed cart at once', async () => {
+    const user = randomUUID();
+    const lines = [line(P1, 2, 300)];
+    cart.carts.set(user, lines);
+    const rejected = await checkout(shopper(user), { idempotencyKey: 'first' });
+    await transition(db.orm.em.fork(), rejected.order?.id ?? '', 'REJECTED', 'Insufficient stock');
+    expect((await checkout(shopper(user), { idempotencyKey: 'retry-after-rejection' })).userErrors).toEqual([]);
+
+    // The shopper changed the quantity: a new state of the cart, so a new order.
+    cart.carts.set(user, [{ ...lines[0], quantity: 3 } as (typeof lines)[number]]);
+    expect((await checkout(shopper(user), { idempotencyKey: 'changed' })).userErrors).toEqual([]);
   });
 });
 
@@ -329,7 +431,10 @@ describe('myOrders', () => {
     const placed: string[] = [];
     for (let i = 0; i < 7; i += 1) {
       cart.carts.set(user, [line(P1, i + 1, 100)]);
-      placed.push((await checkout(shopper(user), { idempotencyKey: `page-${i}` })).order?.id ?? '');
+      const id = (await checkout(shopper(user), { idempotencyKey: `page-${i}` })).order?.id ?? '';
+      placed.push(id);
+      // Cancelled, so more orders than the unpaid cap can be listed; myOrders lists every status.
+      await run(CANCEL, shopper(user), { input: { orderId: id } });
     }
     // Someone else's orders never show up.
     cart.carts.set(randomUUID(), [line(P1, 1, 100)]);
@@ -354,7 +459,9 @@ describe('myOrders', () => {
     const user = randomUUID();
     for (let i = 0; i < 6; i += 1) {
       cart.carts.set(user, [line(P1, 1, 100), line(P2, 2, 100)]);
-      await checkout(shopper(user), { idempotencyKey: `batch-${i}` });
+      const id = (await checkout(shopper(user), { idempotencyKey: `batch-${i}` })).order?.id ?? '';
+      // Cancelled, so more orders than the unpaid cap can be listed.
+      await run(CANCEL, shopper(user), { input: { orderId: id } });
     }
     const count = async (first: number): Promise<number> => {
       statements.length = 0;

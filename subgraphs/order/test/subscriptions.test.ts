@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import { ROUTER_ASSERTION_HEADER, routerSecret, signRouterAssertion, type Caller } from '@emporium/auth';
+import {
+  ROUTER_ASSERTION_HEADER,
+  ROUTER_ISSUER,
+  assertionSigningKey,
+  generateAssertionKeyPair,
+  signRouterAssertion,
+  type Caller,
+} from '@emporium/auth';
 import { encodeEventMessage, type OrderStatus, type OrderStatusChanged } from '@emporium/events';
 import { createSubgraphServer } from '@emporium/graphql-server';
 import { createKafka, type Producer } from '@emporium/kafka';
@@ -17,7 +24,9 @@ import { OrderEventsHub } from '../src/subscriptions/order-events.hub.ts';
 import { OrderStatusStreamService } from '../src/subscriptions/order-status-stream.ts';
 import { serveSubscriptions } from '../src/subscriptions/subscription-server.ts';
 import {
-  SECRET,
+  ORDER_SERVICE_SIGNER,
+  ROUTER_KEY,
+  ROUTER_SIGNER,
   contextFor,
   createTestDatabase,
   line,
@@ -58,8 +67,9 @@ async function startServer(queueLimit?: number): Promise<string> {
     orm: db.orm,
     checkout: new CheckoutService({
       cartServiceUrl: cart.url,
-      secret: SECRET,
+      signingKey: ORDER_SERVICE_SIGNER,
       reservationTtlSeconds: 900,
+      maxUnpaidOrders: 5,
       logger: silent,
     }),
     orders: new OrderService(),
@@ -69,12 +79,12 @@ async function startServer(queueLimit?: number): Promise<string> {
       ...(queueLimit ? { queueLimit } : {}),
     }),
   });
-  const server = await createSubgraphServer({ name: 'order', schema, routerSecret: SECRET, logger: silent, context });
+  const server = await createSubgraphServer({ name: 'order', schema, routerKey: ROUTER_KEY, logger: silent, context });
   const subscriptions = serveSubscriptions({
     httpServer: server.httpServer,
     name: 'order',
     schema,
-    routerSecret: SECRET,
+    routerKey: ROUTER_KEY,
     logger: silent,
     context,
   });
@@ -186,8 +196,8 @@ interface Tracking {
   sequences(): number[];
 }
 
-async function assertionFor(caller: Caller | null, secret = SECRET, audience = 'order'): Promise<string> {
-  return signRouterAssertion(secret, audience, { caller, requestId: randomUUID() });
+async function assertionFor(caller: Caller | null, signer = ROUTER_SIGNER, audience = 'order'): Promise<string> {
+  return signRouterAssertion(signer, audience, { caller, requestId: randomUUID() });
 }
 
 /** A client as the router will be: one socket per subscription, the caller's assertion in connection_init. */
@@ -393,13 +403,13 @@ describe('orderStatusChanged', () => {
         {
           [ROUTER_ASSERTION_HEADER]: await assertionFor(
             stranger,
-            routerSecret('a-forger-guessed-this-secret-0123456789'),
+            assertionSigningKey(ROUTER_ISSUER, generateAssertionKeyPair().privateKey),
           ),
         },
         { orderId },
       ),
       // Addressed to another subgraph: not a pass to this one.
-      track({ [ROUTER_ASSERTION_HEADER]: await assertionFor(stranger, SECRET, 'cart') }, { orderId }),
+      track({ [ROUTER_ASSERTION_HEADER]: await assertionFor(stranger, ROUTER_SIGNER, 'cart') }, { orderId }),
     ];
     for (const attempt of attempts) {
       await ended(attempt);

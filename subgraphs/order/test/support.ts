@@ -1,12 +1,22 @@
 /**
  * Shared by the order integration tests: a scratch order database, and a stand-in for the
  * cart service's checkout-snapshot endpoint (another service, so the only thing faked). The
- * stand-in checks the router assertion exactly as the cart service does and answers the
- * cart of the assertion's subject.
+ * stand-in checks the order service's assertion exactly as the cart service does and answers
+ * the cart of the assertion's subject.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROUTER_ASSERTION_HEADER, routerSecret, verifyRouterAssertion, type Caller } from '@emporium/auth';
+import {
+  ORDER_SERVICE_ISSUER,
+  ROUTER_ASSERTION_HEADER,
+  ROUTER_ISSUER,
+  assertionSigningKey,
+  assertionVerificationKey,
+  generateAssertionKeyPair,
+  verifyRouterAssertion,
+  type Caller,
+} from '@emporium/auth';
 import type { MikroORM } from '@emporium/db';
 import { createLogger } from '@emporium/logging';
 import { CART_SERVICE_AUDIENCE, CART_SNAPSHOT_PATH, type CartSnapshotLine } from '@emporium/service-api';
@@ -19,7 +29,14 @@ import { OrderService } from '../src/services/order.service.ts';
 import type { OrderEventSource } from '../src/subscriptions/order-events.hub.ts';
 import { OrderStatusStreamService } from '../src/subscriptions/order-status-stream.ts';
 
-export const SECRET = routerSecret('order-tests-router-signing-secret-0123456789');
+const routerPair = generateAssertionKeyPair();
+/** Signs as the router does; the subgraph under test checks with {@link ROUTER_KEY}. */
+export const ROUTER_SIGNER = assertionSigningKey(ROUTER_ISSUER, routerPair.privateKey);
+export const ROUTER_KEY = assertionVerificationKey(ROUTER_ISSUER, routerPair.publicKey);
+const orderServicePair = generateAssertionKeyPair();
+/** The order service's own key, which checkout signs its cart reads with. */
+export const ORDER_SERVICE_SIGNER = assertionSigningKey(ORDER_SERVICE_ISSUER, orderServicePair.privateKey);
+const ORDER_SERVICE_KEY = assertionVerificationKey(ORDER_SERVICE_ISSUER, orderServicePair.publicKey);
 export const silent = createLogger('test', { level: 'silent' });
 
 export type TestDatabase = ScratchOrm;
@@ -30,13 +47,14 @@ export const createTestDatabase = (onQuery?: (sql: string) => void): Promise<Tes
 /** The cart service stand-in: `carts` maps a shopper to the lines its snapshot answers. */
 export interface CartStub {
   url: string;
-  carts: Map<string, CartSnapshotLine[]>;
+  /** Lines, or a function answering each request anew (as a cart changing between reads). */
+  carts: Map<string, CartSnapshotLine[] | (() => CartSnapshotLine[])>;
   requests: number;
   close(): Promise<void>;
 }
 
 export async function startCartStub(): Promise<CartStub> {
-  const carts = new Map<string, CartSnapshotLine[]>();
+  const carts: CartStub['carts'] = new Map();
   const stub: CartStub = { url: '', carts, requests: 0, close: async () => undefined };
   const server: Server = createServer((req, res) => {
     stub.requests += 1;
@@ -45,13 +63,14 @@ export async function startCartStub(): Promise<CartStub> {
       res.writeHead(404).end();
       return;
     }
-    verifyRouterAssertion(SECRET, CART_SERVICE_AUDIENCE, Array.isArray(header) ? header[0] : header).then(
+    verifyRouterAssertion(ORDER_SERVICE_KEY, CART_SERVICE_AUDIENCE, Array.isArray(header) ? header[0] : header).then(
       ({ caller }) => {
         if (!caller) {
           res.writeHead(401).end();
           return;
         }
-        const lines = carts.get(caller.userId) ?? [];
+        const entry = carts.get(caller.userId) ?? [];
+        const lines = typeof entry === 'function' ? entry() : entry;
         res
           .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify({ userId: caller.userId, lines }));
@@ -84,8 +103,9 @@ export function contextFor(
     orm,
     checkout: new CheckoutService({
       cartServiceUrl,
-      secret: SECRET,
+      signingKey: ORDER_SERVICE_SIGNER,
       reservationTtlSeconds,
+      maxUnpaidOrders: 5,
       logger: silent,
       cartTimeoutMs: 1000,
     }),
@@ -96,8 +116,9 @@ export function contextFor(
 
 export const shopper = (userId: string): Caller => ({ userId, roles: ['SHOPPER'] });
 
+/** A cart line as the snapshot reports it; each call is a line of its own, as a product added anew. */
 export const line = (productId: string, quantity: number, amountMinor: number | null, currencyCode = 'USD') => ({
-  lineId: `${productId}-line`,
+  lineId: randomUUID(),
   productId,
   quantity,
   unitPrice: amountMinor === null ? null : { amountMinor, currencyCode },

@@ -18,6 +18,8 @@ export const OrderSchema = defineEntity({
     idempotencyKey: p.string().length(128),
     /** Hash of what was bought (services/cart-fingerprint.ts): tells a retry from a reused key. */
     cartFingerprint: p.string().length(64),
+    /** Which state of the cart the order took (see cartClaim); null for orders placed before it was kept. */
+    cartClaim: p.string().length(64).nullable(),
     totalMinor: p.bigint('number'),
     currencyCode: p.string().length(3),
     /** When the stock reservation of an unpaid order lapses; the worker then expires it. */

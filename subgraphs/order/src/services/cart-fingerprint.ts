@@ -18,3 +18,14 @@ export function cartFingerprint(
     .sort();
   return createHash('sha256').update(entries.join('\n')).digest('hex');
 }
+
+/**
+ * Which state of the cart a checkout took: its lines' ids and quantities. Unlike the
+ * fingerprint it changes when the shopper changes the cart (a line re-added after the cart
+ * was emptied is a new line), so two checkouts of one unchanged cart share it, and the
+ * orders table lets only one of them through.
+ */
+export function cartClaim(lines: readonly Pick<CartSnapshotLine, 'lineId' | 'quantity'>[]): string {
+  const entries = lines.map((line) => `${line.lineId.toLowerCase()}:${line.quantity}`).sort();
+  return createHash('sha256').update(entries.join('\n')).digest('hex');
+}

@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import type { Caller } from '@emporium/auth';
-import { outboxInsert, type EntityManager } from '@emporium/db';
-import { badUserInput, requireCaller, userError, type UserError } from '@emporium/graphql-server';
+import type { AssertionSigningKey, Caller } from '@emporium/auth';
+import {
+  CheckConstraintViolationException,
+  UniqueConstraintViolationException,
+  outboxInsert,
+  type EntityManager,
+} from '@emporium/db';
+import { badUserInput, requireCaller, serviceUnavailable, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { CURRENCY_CODE, formatMinor, parseAmount } from '@emporium/money';
 import { CartServiceUnavailable, fetchCartSnapshot, type CartSnapshot } from '@emporium/service-api';
 import type { OrderContext } from '../context.ts';
 import { OrderSchema, type Order } from '../entities/order.entity.ts';
-import { cartFingerprint } from './cart-fingerprint.ts';
+import { cartClaim, cartFingerprint } from './cart-fingerprint.ts';
 import type { OrderPayload } from './order.service.ts';
 
 /** What checkout needs besides the request: where the cart is, and how long stock stays reserved. */
 export interface CheckoutOptions {
   cartServiceUrl: string;
-  /** The platform's shared secret; the cart service accepts only assertions signed with it. */
-  secret: Uint8Array;
+  /** The order service's own key; the cart service accepts only assertions signed with it. */
+  signingKey: AssertionSigningKey;
   reservationTtlSeconds: number;
+  /** Unpaid orders one shopper may hold at once: each holds stock for the reservation's lifetime. */
+  maxUnpaidOrders: number;
   logger: Logger;
   /** How long the cart service may take before checkout fails. */
   cartTimeoutMs?: number;
@@ -85,7 +91,34 @@ export class CheckoutService {
       };
     }
 
-    const placed = await this.place(ctx.em, caller, key, fingerprint, priced);
+    let placed: Order | null;
+    try {
+      placed = await this.place(ctx.em, caller, key, { fingerprint, claim: cartClaim(snapshot.lines) }, priced);
+    } catch (error) {
+      if (isCartClaimed(error)) {
+        // A concurrent retry with this key can lose on the cart's claim rather than on the key.
+        const raced = await findByKey(ctx.em, caller.userId, key);
+        if (raced) return replay(raced, snapshot, fingerprint);
+        // Another checkout (another tab, another key) already ordered these very lines; the
+        // reservation is about to take them out of the cart.
+        return {
+          order: null,
+          userErrors: [userError('CART_EMPTY', 'The items in your cart were already ordered', null)],
+        };
+      }
+      if (!isUnpaidCapViolation(error)) throw error;
+      const limit = this.#options.maxUnpaidOrders;
+      return {
+        order: null,
+        userErrors: [
+          userError(
+            'TOO_MANY_PENDING_ORDERS',
+            `You have ${limit} unpaid orders; pay for or cancel one before placing another`,
+            null,
+          ),
+        ],
+      };
+    }
     if (placed) return { order: placed, userErrors: [] };
     // A concurrent checkout with the same key placed it first: answer as a retry would be.
     const raced = await findByKey(ctx.em, caller.userId, key);
@@ -97,7 +130,7 @@ export class CheckoutService {
     try {
       return await fetchCartSnapshot({
         cartServiceUrl: this.#options.cartServiceUrl,
-        secret: this.#options.secret,
+        signingKey: this.#options.signingKey,
         caller,
         requestId: ctx.requestId,
         ...(this.#options.cartTimeoutMs === undefined ? {} : { timeoutMs: this.#options.cartTimeoutMs }),
@@ -108,25 +141,24 @@ export class CheckoutService {
         { err: error, requestId: ctx.requestId, cartServiceUrl: this.#options.cartServiceUrl },
         'checkout could not read the cart; no order was placed',
       );
-      throw new GraphQLError('The cart could not be read; no order was placed. Try again shortly.', {
-        extensions: { code: 'INTERNAL_SERVER_ERROR' },
-        originalError: error,
-      });
+      throw serviceUnavailable('The cart could not be read; no order was placed. Try again shortly.', { cause: error });
     }
   }
 
   /**
-   * Inserts the order, its lines, its first history row and both events, in one statement:
-   * one round trip, atomic as a transaction is, and the order row comes back from it.
-   * Returns null when an order with this key already exists (committed by a concurrent
-   * checkout): the insert then does nothing, and neither does the rest, which is written
-   * only for an order this statement inserted.
+   * Inserts the order, its lines, its first history row and both events, and counts it
+   * among the shopper's unpaid orders, in one statement: one round trip, atomic as a
+   * transaction is, and the order row comes back from it. Returns null when an order with
+   * this key already exists (committed by a concurrent checkout): the insert then does
+   * nothing, and neither does the rest, which is written only for an order this statement
+   * inserted. Past the unpaid-order cap the count's check fails the whole statement, and
+   * so does a cart state another order already claimed (orders_cart_claim_unique).
    */
   private async place(
     em: EntityManager,
     caller: Caller,
     key: string,
-    fingerprint: string,
+    taken: { fingerprint: string; claim: string },
     cart: PricedCart,
   ): Promise<Order | null> {
     const id = randomUUID();
@@ -169,11 +201,14 @@ export class CheckoutService {
     );
     const rows = await em.execute<Record<string, unknown>[]>(
       `with placed as (
-         insert into orders (id, user_id, status, idempotency_key, cart_fingerprint, total_minor, currency_code,
-           reservation_expires_at, status_sequence, created_at, updated_at)
-         values (?, ?, 'PENDING', ?, ?, ?, ?, ?, 1, ?, ?)
+         insert into orders (id, user_id, status, idempotency_key, cart_fingerprint, cart_claim, total_minor,
+           currency_code, reservation_expires_at, status_sequence, created_at, updated_at)
+         values (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, 1, ?, ?)
          on conflict (user_id, idempotency_key) do nothing
          returning *
+       ), unpaid as (
+         insert into unpaid_orders (user_id, count, cap) select user_id, 1, ? from placed
+         on conflict (user_id) do update set count = unpaid_orders.count + 1, cap = excluded.cap
        ), lines as (
          insert into order_lines (id, order_id, product_id, quantity, unit_price_minor, currency_code, position)
          select line.id, placed.id, line.product_id, line.quantity, line.unit_price_minor, placed.currency_code, line.position
@@ -188,12 +223,14 @@ export class CheckoutService {
         id,
         caller.userId,
         key,
-        fingerprint,
+        taken.fingerprint,
+        taken.claim,
         cart.totalMinor,
         cart.currencyCode,
         expiresAt,
         placedAt,
         placedAt,
+        this.#options.maxUnpaidOrders,
         ...cart.lines.flatMap((line, position) => [
           randomUUID(),
           line.productId,
@@ -208,6 +245,14 @@ export class CheckoutService {
     return row ? em.map(OrderSchema, row) : null;
   }
 }
+
+/** An order of this shopper already took the cart in this very state. */
+const isCartClaimed = (error: unknown): boolean =>
+  error instanceof UniqueConstraintViolationException && error.message.includes('orders_cart_claim_unique');
+
+/** The unpaid-order count's check refused the checkout: the shopper is at the cap. */
+const isUnpaidCapViolation = (error: unknown): boolean =>
+  error instanceof CheckConstraintViolationException && error.message.includes('unpaid_orders_within_cap');
 
 const findByKey = (em: EntityManager, userId: string, key: string): Promise<Order | null> =>
   em.findOne(OrderSchema, { userId, idempotencyKey: key }, { refresh: true });

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@emporium/db';
 import { outboxInsert } from '@emporium/db';
-import { allowedFrom, type OrderStatus } from './order-status.ts';
+import { TERMINAL_STATUSES, allowedFrom, type OrderStatus } from './order-status.ts';
 
 /** A transition that happened. */
 export interface StatusChange {
@@ -69,12 +69,19 @@ export async function transition(
           },
         },
       ]);
+      // Every final status is entered from an unpaid one, so the order leaves the shopper's
+      // unpaid count here; never below zero, so a count that drifted cannot block a transition.
+      const settled = TERMINAL_STATUSES.includes(to)
+        ? `, settled as (
+             update unpaid_orders set count = greatest(count - 1, 0) where user_id = ?
+           )`
+        : '';
       await tx.execute(
         `with history as (
            insert into order_status_history (order_id, sequence, status, reason, at) values (?, ?, ?, ?, ?)
-         )
+         )${settled}
          ${event.sql}`,
-        [orderId, change.sequence, to, reason, change.at, ...event.params],
+        [orderId, change.sequence, to, reason, change.at, ...(settled ? [change.userId] : []), ...event.params],
       );
       return change;
     },
