@@ -1,10 +1,21 @@
 // Lint rules for the whole workspace: type-aware, strict about `any` and floating promises,
 // because an unawaited Kafka or database call fails silently in production.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '.emporium/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/generated/**',
+      '.emporium/**',
+      'coverage/**',
+      'storefront/dist/**',
+      'storefront/dist.partial-*/**',
+      'test-artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -19,6 +30,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  // The storefront's React code: hooks called unconditionally, with complete dependencies.
+  { files: ['storefront/src/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,

@@ -25,6 +25,7 @@ export default defineConfig({
           include: [
             '{packages/*,infra,router,bench,payment-provider}/src/**/*.test.ts',
             'subgraphs/*/src/**/*.test.ts',
+            'storefront/{src,server}/**/*.test.ts',
           ],
         },
       },
