@@ -131,6 +131,7 @@ describe('stock', () => {
     const negative = await setStock(own.id, -1);
     expect(negative.userErrors.map((error) => error.code)).toEqual(['INVALID_QUANTITY']);
     expect((await stockOf(own.id)).onHand).toBe(0);
+    // An id the catalogue replica never learns of, after the bounded wait for a just-created product.
     expect((await setStock(randomUUID(), 4)).userErrors.map((error) => error.code)).toEqual(['PRODUCT_NOT_FOUND']);
 
     const asShopper = await run('SetStock', { input: { productId: own.id, quantity: 100 } }, { token: shopper });

@@ -6,6 +6,7 @@ import {
   addToCart,
   admin,
   checkout,
+  inventoryConsumedOrderEvents,
   minor,
   myCart,
   newShopper,
@@ -13,6 +14,7 @@ import {
   orderReaches,
   productOnSale,
   publishPaymentEvent,
+  sagaConsumed,
   setStock,
   stockOf,
   type UserError,
@@ -158,8 +160,9 @@ describe('checkout', () => {
     expect(placed.statusHistory.map((change) => change.status)).toEqual(['PENDING', 'AWAITING_PAYMENT']);
     const mine = await run<{ myOrders: { edges: unknown[] } }>('MyOrders', {}, { token });
     expect(mine.data?.myOrders.edges).toHaveLength(1);
-    // The checkouts that lost the race wrote no events: a second OrderPlaced would reserve again.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The checkouts that lost the race wrote no events: a second OrderPlaced would reserve
+    // again, and by now the inventory side has consumed every order event written.
+    await inventoryConsumedOrderEvents();
     expect(await stockOf(product.id)).toEqual({ available: 8, onHand: 10, reserved: 2 });
   });
 
@@ -244,8 +247,7 @@ describe('orders', () => {
     expect(await stockOf(product.id)).toEqual({ available: 4, onHand: 4, reserved: 0 });
     // A cancelled order cannot be cancelled again, and a late payment does not revive it.
     expect((await cancel(owner, id)).userErrors.map((error) => error.code)).toEqual(['ORDER_NOT_CANCELLABLE']);
-    await publishPaymentEvent('PaymentSucceeded', payment(id, 2400));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sagaConsumed(await publishPaymentEvent('PaymentSucceeded', payment(id, 2400)));
     expect((await order(owner, id))?.status).toBe('CANCELLED');
   });
 

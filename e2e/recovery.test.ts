@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '@emporium/testing';
+import pg from 'pg';
+import { serviceDatabaseUrl } from '@emporium/config';
+import { eventually, stackEndpoints } from '@emporium/testing';
 import { control } from './harness.ts';
 import { addToCart, checkout, newShopper, order, productOnSale, publishPaymentEvent, stockOf } from './shop.ts';
 
@@ -9,6 +12,12 @@ import { addToCart, checkout, newShopper, order, productOnSale, publishPaymentEv
  * in the middle of a run of orders: outbox rows wait in PostgreSQL's WAL, events wait in
  * Kafka, and on recovery every order reaches its status exactly once.
  */
+const ORDER_OUTBOX_SLOT = (
+  JSON.parse(readFileSync(new URL('../cdc-connectors/order-outbox.json', import.meta.url), 'utf8')) as {
+    config: { 'slot.name': string };
+  }
+).config['slot.name'];
+
 interface Placed {
   token: string;
   id: string;
@@ -24,6 +33,28 @@ async function placeOrders(productId: string, count: number): Promise<Placed[]> 
       return { token, id: result.order?.id ?? '' };
     }),
   );
+}
+
+/** The order outbox's replication slot: whether a reader holds it, and whether it lags the WAL written so far. */
+async function orderOutboxSlot(): Promise<{ active: boolean; behind: boolean }> {
+  const client = new pg.Client({ connectionString: serviceDatabaseUrl(stackEndpoints().postgres.url, 'order') });
+  await client.connect();
+  try {
+    // Stopping Connect ends its replication connection; the slot is released a moment later.
+    return await eventually(
+      async () => {
+        const { rows } = await client.query<{ active: boolean; behind: boolean }>(
+          `select active, confirmed_flush_lsn < pg_current_wal_lsn() as behind
+             from pg_replication_slots where slot_name = $1`,
+          [ORDER_OUTBOX_SLOT],
+        );
+        return rows[0]?.active === false ? rows[0] : undefined;
+      },
+      { what: `slot ${ORDER_OUTBOX_SLOT} to have no reader` },
+    );
+  } finally {
+    await client.end();
+  }
 }
 
 async function statusesOf(placed: readonly Placed[]): Promise<{ status: string; history: string[] }[]> {
@@ -59,7 +90,9 @@ describe('recovery', () => {
     let duringConnectOutage: Placed[];
     try {
       duringConnectOutage = await placeOrders(product.id, 4);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Nothing reads the order outbox's WAL: the slot has no reader and has not confirmed
+      // the checkouts' writes, so these orders cannot have moved, and PENDING is no luck.
+      expect(await orderOutboxSlot()).toEqual({ active: false, behind: true });
       expect((await statusesOf(duringConnectOutage)).map((s) => s.status)).toEqual(Array(4).fill('PENDING'));
     } finally {
       await control('components', 'connect', 'start');

@@ -8,9 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO_ADMIN } from '@emporium/seed';
 import { encodeEventMessage, TOPICS, type EventPayloads } from '@emporium/events';
-import { createKafka, type Producer } from '@emporium/kafka';
+import { createKafka, type Admin, type Producer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
-import { eventually, stackEndpoints } from '@emporium/testing';
+import { consumedPast, consumedToEnd, eventually, stackEndpoints, type TopicPosition } from '@emporium/testing';
+import { INVENTORY_GROUP } from '../subgraphs/cart/src/events/consumers/inventory.consumer.ts';
+import { ORDER_SAGA_CONSUMER } from '../subgraphs/order/src/consumers/order-saga.consumer.ts';
 import { contractOperation, freshEmail, gql, run } from './client.ts';
 
 export interface Money {
@@ -82,8 +84,8 @@ export async function setStock(
 }
 
 /**
- * Creates a product of the test's own (brand Emporium) priced `amount` USD, waits until the
- * cart service's replica of the catalogue knows it, and gives it `stock` units.
+ * Creates a product of the test's own (brand Emporium) priced `amount` USD and gives it
+ * `stock` units right away.
  */
 export async function productOnSale(amount: string, stock: number): Promise<{ id: string; name: string }> {
   const token = await admin();
@@ -109,10 +111,9 @@ export async function productOnSale(amount: string, stock: number): Promise<{ id
   );
   const id = created.data?.createProduct.product?.id;
   if (!id) throw new Error(`CreateProduct failed: ${JSON.stringify(created)}`);
-  await eventually(async () => ((await setStock(id, stock)).userErrors.length === 0 ? true : undefined), {
-    what: `the cart service to learn of product ${id}`,
-    timeoutMs: 30_000,
-  });
+  // Read-your-writes: stock is set at once, though the cart's replica learns of the product later.
+  const stocked = await setStock(id, stock);
+  if (stocked.userErrors.length > 0) throw new Error(`SetStock failed: ${JSON.stringify(stocked.userErrors)}`);
   return { id, name };
 }
 
@@ -203,12 +204,59 @@ export async function stockOf(productId: string): Promise<{ available: number; o
 }
 
 let producer: Promise<Producer> | undefined;
+let kafkaAdmin: Promise<Admin> | undefined;
+/** Where each event publishPaymentEvent sent last landed, by event id. */
+const published = new Map<string, TopicPosition>();
 
-/** Publishes a payment outcome on the payment topic, exactly as the payment service's outbox will. */
 /** A Kafka client on the running stack's brokers, quiet but for errors. */
 export const kafkaClient = (clientId: string): ReturnType<typeof createKafka> =>
   createKafka({ clientId, brokers: stackEndpoints().kafka.brokers, logger: createLogger('e2e', { level: 'error' }) });
 
+const markerAdmin = (): Promise<Admin> =>
+  (kafkaAdmin ??= (async () => {
+    const created = kafkaClient('e2e-markers').admin();
+    await created.connect();
+    return created;
+  })());
+
+/**
+ * Resolves once the order saga has consumed the payment event `eventId` (published by
+ * publishPaymentEvent): after it, an order that did not move was not going to.
+ */
+export async function sagaConsumed(eventId: string): Promise<void> {
+  const position = published.get(eventId);
+  if (!position) throw new Error(`event ${eventId} was not published by this test run`);
+  await consumedPast(await markerAdmin(), ORDER_SAGA_CONSUMER, TOPICS.payment, [position]);
+}
+
+/**
+ * Resolves once the inventory side of the saga has consumed every order event written so
+ * far. A shopper's checkout is the marker: its OrderPlaced leaves the order outbox after
+ * every event committed before it, so once that order is AWAITING_PAYMENT every earlier
+ * event is in Kafka, and the group then only has to pass the topic's end.
+ */
+export async function inventoryConsumedOrderEvents(): Promise<void> {
+  const marker = await productOnSale('1.00', 1);
+  const token = await newShopper('marker');
+  await addToCart(token, marker.id, 1);
+  const placed = (await checkout(token)).order?.id;
+  if (!placed) throw new Error('the marker checkout placed no order');
+  await orderReaches(token, placed, 'AWAITING_PAYMENT');
+  await consumedToEnd(await markerAdmin(), INVENTORY_GROUP, TOPICS.order);
+}
+
+/**
+ * Resolves once the order saga has consumed every payment event written so far, through the
+ * payment outbox included: `marker` is called first and must return once an event it caused
+ * in the payment outbox has moved an order (a payment that reached PAID), which proves that
+ * every payment event committed before it is in Kafka.
+ */
+export async function sagaConsumedPaymentEvents(marker: () => Promise<void>): Promise<void> {
+  await marker();
+  await consumedToEnd(await markerAdmin(), ORDER_SAGA_CONSUMER, TOPICS.payment);
+}
+
+/** Publishes a payment outcome on the payment topic, exactly as the payment service's outbox will. */
 export async function publishPaymentEvent<T extends 'PaymentSubmitted' | 'PaymentSucceeded' | 'PaymentFailed'>(
   type: T,
   payload: EventPayloads[T],
@@ -219,12 +267,13 @@ export async function publishPaymentEvent<T extends 'PaymentSubmitted' | 'Paymen
     await created.connect();
     return created;
   })();
-  await (
+  const [sent] = await (
     await producer
   ).send({
     topic: TOPICS.payment,
     messages: [encodeEventMessage({ id, type, aggregateId: payload.orderId, payload })],
   });
+  if (sent?.baseOffset !== undefined) published.set(id, { partition: sent.partition, offset: sent.baseOffset });
   return id;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafka, type KafkaMessage } from '@emporium/kafka';
+import { createKafka, type KafkaMessage, type Producer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { stackEndpoints, uniqueName, eventually } from '@emporium/testing';
 
@@ -16,20 +16,37 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-async function consumeAll(groupId: string, expected: number): Promise<KafkaMessage[]> {
+const PARTITIONS = 3;
+const MARKER = 'marker';
+
+/**
+ * Consumes the group's messages until it has seen, on every partition, a marker sent after
+ * the messages under test: a redelivery of one of them would have come before its
+ * partition's marker, so the count is final without waiting for time to pass. The markers
+ * are consumed (and committed) too, and not returned.
+ */
+async function consumeAll(groupId: string, producer: Producer): Promise<KafkaMessage[]> {
   const consumer = kafka.consumer({ groupId });
   const received: KafkaMessage[] = [];
+  const markers = new Set<number>();
+  // This call's own markers: an earlier call's, were they delivered again, prove nothing.
+  const token = uniqueName('marker');
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
-    eachMessage: async ({ message }) => {
-      received.push(message);
+    eachMessage: async ({ message, partition }) => {
+      if (message.key?.toString() !== MARKER) received.push(message);
+      else if (message.value?.toString() === token) markers.add(partition);
     },
   });
   try {
-    await eventually(async () => (received.length >= expected ? true : undefined), { what: `${expected} messages` });
-    // Give a redelivery the chance to show up before asserting there was none.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await producer.send({
+      topic,
+      messages: Array.from({ length: PARTITIONS }, (_, partition) => ({ key: MARKER, value: token, partition })),
+    });
+    await eventually(async () => (markers.size === PARTITIONS ? true : undefined), {
+      what: 'a marker on every partition',
+    });
   } finally {
     await consumer.disconnect();
   }
@@ -39,7 +56,7 @@ async function consumeAll(groupId: string, expected: number): Promise<KafkaMessa
 describe('Kafka through kafkajs', () => {
   it('delivers produced messages to a consumer group, in order per key, and resumes after a restart', async () => {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const send = (from: number, to: number) =>
@@ -53,7 +70,7 @@ describe('Kafka through kafkajs', () => {
 
     await send(0, 20);
     const groupId = uniqueName('smoke-group');
-    const first = await consumeAll(groupId, 20);
+    const first = await consumeAll(groupId, producer);
     expect(first).toHaveLength(20);
     for (const key of ['order-0', 'order-1', 'order-2', 'order-3']) {
       const seqs = first
@@ -64,7 +81,7 @@ describe('Kafka through kafkajs', () => {
 
     // The group committed its offsets: a restarted consumer sees only what came since.
     await send(20, 25);
-    const second = await consumeAll(groupId, 5);
+    const second = await consumeAll(groupId, producer);
     await producer.disconnect();
     expect(
       second.map((m) => (JSON.parse(m.value?.toString() ?? '{}') as { seq: number }).seq).sort((a, b) => a - b),

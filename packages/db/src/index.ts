@@ -13,6 +13,7 @@ import type { Logger } from '@emporium/logging';
 export { MikroORM };
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { Migration } from '@mikro-orm/migrations';
+export { NotificationWatch } from './notifications.ts';
 /** The driver's constraint errors, for services that let a constraint decide a race. */
 export { CheckConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 
@@ -136,6 +137,7 @@ export {
   EVENT_RETENTION_DAYS,
   IF_CLAIMED,
   OUTBOX_TABLE_DDL,
+  OUTBOX_TRACEPARENT_DDL,
   OutboxEntrySchema,
   PROCESSED_EVENTS_TABLE_DDL,
   appendToOutbox,

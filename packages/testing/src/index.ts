@@ -33,3 +33,63 @@ export async function eventually<T>(
   const reason = lastError instanceof Error ? `: last error ${lastError.message}` : '';
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
 }
+
+/** The part of a Kafka admin client (kafkajs `Admin`) that reads a topic's and a group's offsets. */
+export interface OffsetsAdmin {
+  fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string }[]>;
+  fetchOffsets(options: {
+    groupId: string;
+    topics: string[];
+  }): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+}
+
+/** A message's place in a topic: what a producer's send answers. */
+export interface TopicPosition {
+  partition: number;
+  /** The message's offset (a string, as Kafka clients give it). */
+  offset: string;
+}
+
+/**
+ * Waits until consumer group `groupId` has committed past each position of `topic`: the
+ * marker that proves "nothing happened" for an event already in Kafka. A consumer applies a
+ * message before it commits the offset, so once this resolves whatever the event was going
+ * to change has changed, and a check that finds nothing changed cannot pass by luck.
+ */
+export async function consumedPast(
+  admin: OffsetsAdmin,
+  groupId: string,
+  topic: string,
+  positions: readonly TopicPosition[],
+  { timeoutMs = 30_000 } = {},
+): Promise<void> {
+  await eventually(
+    async () => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const at = new Map(committed?.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+      return positions.every((position) => (at.get(position.partition) ?? -1n) > BigInt(position.offset))
+        ? true
+        : undefined;
+    },
+    { timeoutMs, intervalMs: 100, what: `consumer group ${groupId} to pass ${topic} at ${JSON.stringify(positions)}` },
+  );
+}
+
+/**
+ * Waits until consumer group `groupId` has committed past every message `topic` holds now
+ * ({@link consumedPast} on the last message of each partition that has one). An event still
+ * on its way through an outbox is not in the topic yet: first wait for a later event of the
+ * same outbox to arrive (change data capture relays one outbox in commit order).
+ */
+export async function consumedToEnd(
+  admin: OffsetsAdmin,
+  groupId: string,
+  topic: string,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const last = ends
+    .filter((end) => BigInt(end.high) > 0n)
+    .map((end) => ({ partition: end.partition, offset: (BigInt(end.high) - 1n).toString() }));
+  await consumedPast(admin, groupId, topic, last, options);
+}

@@ -11,11 +11,12 @@ import {
   signRouterAssertion,
   type Caller,
 } from '@emporium/auth';
-import { createOrm, migrate, type MikroORM } from '@emporium/db';
+import { NotificationWatch, createOrm, migrate, type MikroORM } from '@emporium/db';
 import type { DomainEvent, OrderStatus } from '@emporium/events';
 import { createSubgraphServer, type SubgraphServer } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
 import { CART_SNAPSHOT_PATH, fetchCartSnapshot } from '@emporium/service-api';
+import { eventually } from '@emporium/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
 import { checkoutSnapshotRoute } from '../src/checkout-snapshot.route.ts';
 import { contextFactory } from '../src/context.ts';
@@ -24,7 +25,7 @@ import { applyCatalogueMessages } from '../src/events/consumers/catalogue.consum
 import { migrations } from '../src/migrations/index.ts';
 import { buildSchema } from '../src/schema.ts';
 import { CartService } from '../src/services/cart.service.ts';
-import { CatalogueReplicaService } from '../src/services/catalogue-replica.service.ts';
+import { CATALOGUE_REPLICA_CHANNEL, CatalogueReplicaService } from '../src/services/catalogue-replica.service.ts';
 import { InventoryService } from '../src/services/inventory.service.ts';
 
 /**
@@ -44,7 +45,8 @@ const router = assertionSigningKey(ROUTER_ISSUER, routerPair.privateKey);
 const orderServicePair = generateAssertionKeyPair();
 const orderService = assertionSigningKey(ORDER_SERVICE_ISSUER, orderServicePair.privateKey);
 const carts = new CartService({ maxLineQuantity: 100 });
-const inventory = new InventoryService();
+let watch: NotificationWatch;
+let inventory: InventoryService;
 const replica = new CatalogueReplicaService();
 
 const shopper = (): Caller => ({ userId: randomUUID(), roles: ['SHOPPER'] });
@@ -105,11 +107,13 @@ async function sql<T = Record<string, unknown>>(query: string, params: unknown[]
 }
 
 /** A product in the catalogue replica, with stock. */
-async function product(options: { price?: number; onHand?: number; reserved?: number; deleted?: boolean } = {}) {
+async function product(
+  options: { price?: number; currency?: string; onHand?: number; reserved?: number; deleted?: boolean } = {},
+) {
   const id = randomUUID();
   await sql(
-    `insert into catalogue_products (product_id, name, price_minor, currency_code, deleted, lsn) values (?, 'Thing', ?, 'USD', ?, 1)`,
-    [id, options.price ?? 1099, options.deleted ?? false],
+    `insert into catalogue_products (product_id, name, price_minor, currency_code, deleted, lsn) values (?, 'Thing', ?, ?, ?, 1)`,
+    [id, options.price ?? 1099, options.currency ?? 'USD', options.deleted ?? false],
   );
   if (options.onHand !== undefined) {
     await sql('insert into inventory (product_id, on_hand, reserved) values (?, ?, ?)', [
@@ -146,6 +150,9 @@ beforeAll(async () => {
   database = await createScratchDatabase('cart');
   orm = await createOrm({ ...database, entities, migrations, logger, poolMax: 20, onQuery: (q) => statements.push(q) });
   await migrate(orm, database);
+  watch = new NotificationWatch({ ...database, channel: CATALOGUE_REPLICA_CHANNEL, logger });
+  // Short, so the unknown ids below answer soon; the production bound is 3 s.
+  inventory = new InventoryService({ replica: watch, replicaWaitMs: 300 });
   server = await createSubgraphServer({
     name: 'cart',
     schema,
@@ -165,6 +172,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.stop();
+  await watch.close();
   await orm.close();
   await database.drop();
 });
@@ -321,6 +329,43 @@ describe('the cart', () => {
   });
 });
 
+describe('one currency per cart', () => {
+  const CURRENCY_CART = parse(`query { cart { subtotal { amount currencyCode } mixedCurrencies lines { id } } }`);
+
+  it('refuses a product priced in another currency, naming it, and changes nothing', async () => {
+    const caller = shopper();
+    const dollars = await product({ price: 1000, onHand: 10 });
+    const euros = await product({ price: 500, currency: 'EUR', onHand: 10 });
+    expect((await mutate(ADD, caller, { productId: dollars, quantity: 1 })).userErrors).toEqual([]);
+
+    const payload = await expectRefused(ADD, caller, { productId: euros, quantity: 1 }, 'MIXED_CURRENCIES', [
+      'input',
+      'productId',
+    ]);
+    expect(payload.userErrors[0]?.message).toContain('EUR');
+    expect(payload.cart).toBeNull();
+    const cart = (await run(CURRENCY_CART, caller)).data?.['cart'];
+    expect(cart).toMatchObject({ subtotal: { amount: '10.00', currencyCode: 'USD' }, mixedCurrencies: false });
+  });
+
+  it('never adds another currency into the subtotal when a price change switches a line’s currency', async () => {
+    const caller = shopper();
+    const first = await product({ price: 1000, onHand: 10 });
+    const second = await product({ price: 250, onHand: 10 });
+    await mutate(ADD, caller, { productId: first, quantity: 1 });
+    await mutate(ADD, caller, { productId: second, quantity: 2 });
+    await replica.apply({ em: orm.em.fork() }, [
+      { productId: second, lsn: 2, product: { name: 'Thing', priceMinor: 300, currencyCode: 'EUR' } },
+    ]);
+
+    const cart = (await run(CURRENCY_CART, caller)).data?.['cart'] as { lines: unknown[] };
+    expect(cart).toMatchObject({ subtotal: { amount: '10.00', currencyCode: 'USD' }, mixedCurrencies: true });
+    expect(cart.lines).toHaveLength(2);
+    // More of the switched product would deepen the mix: refused until the cart is one currency again.
+    await expectRefused(ADD, caller, { productId: second, quantity: 1 }, 'MIXED_CURRENCIES', ['input', 'productId']);
+  });
+});
+
 describe('setStock', () => {
   it('is for admins only', async () => {
     const id = await product();
@@ -343,6 +388,23 @@ describe('setStock', () => {
     });
     payload = (await mutate(SET_STOCK, admin, { productId: id, quantity: 0 })) as unknown as typeof payload;
     expect(payload.inventory).toMatchObject({ available: 0, inStock: false, onHand: 0 });
+  });
+
+  it('sets stock for a product the admin has just created, once the replica has it', async () => {
+    const id = randomUUID();
+    let answered = false;
+    const pending = mutate(SET_STOCK, admin, { productId: id, quantity: 4 }).finally(() => {
+      answered = true;
+    });
+    // The replica learns of the product only once setStock has looked and found nothing:
+    // the lag a CDC replica has behind createProduct.
+    await eventually(async () => (answered || watch.waiting > 0 ? true : undefined), { intervalMs: 5 });
+    await replica.apply({ em: orm.em.fork() }, [
+      { productId: id, lsn: 1, product: { name: 'New', priceMinor: 100, currencyCode: 'USD' } },
+    ]);
+    const payload = (await pending) as unknown as { inventory: Record<string, unknown>; userErrors: unknown[] };
+    expect(payload.userErrors).toEqual([]);
+    expect(payload.inventory).toMatchObject({ productId: id, onHand: 4 });
   });
 
   it('refuses bad levels and unknown products and changes nothing', async () => {

@@ -287,6 +287,28 @@ describe('mergeGuestCart', () => {
     expect(await cartById(guest.id)).toBe('CART_NOT_FOUND');
   });
 
+  it('leaves out a guest line priced in another currency than the shopper’s cart, with MIXED_CURRENCIES', async () => {
+    const dollars = await product(10, 500);
+    const euros = await product(10, 300);
+    const alsoDollars = await product(10, 100);
+    const caller = shopper();
+    await mutate(ADD, caller, { productId: dollars, quantity: 1 });
+    const guest = await guestCart([alsoDollars, 1], [euros, 2]);
+    // A price change moves one of the guest's products to euros after it went into the cart.
+    await sql(`update catalogue_products set currency_code = 'EUR' where product_id = ?`, [euros]);
+    const euroLine = guest.lines.find((line) => line.product.id === euros)?.id as string;
+
+    const merged = await mutate(MERGE, caller, { cartId: guest.id });
+    expect(quantities(merged.cart)).toEqual([
+      [dollars, 1],
+      [alsoDollars, 1],
+    ]);
+    expect(merged.cart?.subtotal.amount).toBe('6.00');
+    expect(merged.userErrors.map((error) => [error.code, error.field])).toEqual([
+      ['MIXED_CURRENCIES', ['input', 'cartId', 'lines', euroLine]],
+    ]);
+  });
+
   it('changes nothing the second time', async () => {
     const id = await product(10);
     const caller = shopper();

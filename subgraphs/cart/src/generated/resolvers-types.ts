@@ -55,7 +55,17 @@ export type Cart = {
   id: Scalars['ID']['output'];
   /** In the order they were added. */
   lines: Array<CartLine>;
-  /** Sum of the line totals at today's catalogue prices; 0.00 USD for an empty cart. */
+  /**
+   * True when a price change switched a product in the cart to another currency than the
+   * subtotal's: such lines are not in the subtotal, and checkout refuses the cart
+   * (MIXED_CURRENCIES) until they are removed.
+   */
+  mixedCurrencies: Scalars['Boolean']['output'];
+  /**
+   * Sum of the line totals at today's catalogue prices, in the currency of the oldest line;
+   * 0.00 USD for an empty cart. A cart takes one currency (addToCart refuses a product priced
+   * in another with MIXED_CURRENCIES), so it adds only amounts of that currency.
+   */
   subtotal: Money;
   /** Units across all lines. */
   totalQuantity: Scalars['Int']['output'];
@@ -122,13 +132,15 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Signed-in shoppers, or guests (see AddToCartInput.cartId). INVALID_QUANTITY, PRODUCT_NOT_FOUND,
-   * INSUFFICIENT_STOCK (the message says how many are available), CART_NOT_FOUND.
+   * INSUFFICIENT_STOCK (the message says how many are available), CART_NOT_FOUND, MIXED_CURRENCIES
+   * (the product is priced in another currency than the cart's lines; the message names both).
    */
   addToCart: AddToCartPayload;
   /**
    * Signed-in shoppers, after register or login: moves the guest cart's lines into the shopper's
    * cart in one transaction (quantities of one product add up, capped by the units available and
-   * the per-line maximum), then deletes the guest cart. A second merge of the same guest cart,
+   * the per-line maximum; a line priced in another currency than the shopper's cart stays out,
+   * reported as MIXED_CURRENCIES), then deletes the guest cart. A second merge of the same guest cart,
    * even one racing the first, changes nothing and answers CART_NOT_FOUND.
    */
   mergeGuestCart: MergeGuestCartPayload;
@@ -356,10 +368,10 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AddToCartPayload: ResolverTypeWrapper<Omit<AddToCartPayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
   Cart: ResolverTypeWrapper<CartViewEntity>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CartLine: ResolverTypeWrapper<CartLineViewEntity>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Inventory: ResolverTypeWrapper<InventoryEntity>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MergeGuestCartInput: MergeGuestCartInput;
   MergeGuestCartPayload: ResolverTypeWrapper<Omit<MergeGuestCartPayload, 'cart'> & { cart?: Maybe<ResolversTypes['Cart']> }>;
   Money: ResolverTypeWrapper<MoneyEntity>;
@@ -383,10 +395,10 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   AddToCartPayload: Omit<AddToCartPayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
   Cart: CartViewEntity;
+  Boolean: Scalars['Boolean']['output'];
   CartLine: CartLineViewEntity;
   DateTime: Scalars['DateTime']['output'];
   Inventory: InventoryEntity;
-  Boolean: Scalars['Boolean']['output'];
   MergeGuestCartInput: MergeGuestCartInput;
   MergeGuestCartPayload: Omit<MergeGuestCartPayload, 'cart'> & { cart?: Maybe<ResolversParentTypes['Cart']> };
   Money: MoneyEntity;
@@ -411,6 +423,7 @@ export type AddToCartPayloadResolvers<ContextType = CartContext, ParentType exte
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['CartLine']>, ParentType, ContextType>;
+  mixedCurrencies?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   totalQuantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   availableOf,
   checkAvailable,
+  checkCurrency,
   checkLineQuantity,
   checkStockQuantity,
   isUuid,
@@ -110,5 +111,19 @@ describe('mergeGuestLine', () => {
   it('moves nothing of a new product into a full cart, but still grows a line already there', () => {
     expect(merge(null, 2, 10, false)).toMatchObject({ moved: 0, error: { code: 'INVALID_QUANTITY', field } });
     expect(merge(1, 2, 10, false)).toEqual({ moved: 2, error: null });
+  });
+});
+
+describe('checkCurrency', () => {
+  it('accepts an empty cart and a cart in the line’s currency', () => {
+    expect(checkCurrency('EUR', [])).toBeNull();
+    expect(checkCurrency('EUR', ['EUR'])).toBeNull();
+  });
+
+  it('refuses a line in another currency, naming both', () => {
+    const error = checkCurrency('EUR', ['USD', 'EUR', 'USD']);
+    expect(error).toMatchObject({ code: 'MIXED_CURRENCIES', field: ['input', 'productId'] });
+    expect(error?.message).toContain('priced in EUR');
+    expect(error?.message).toContain('holds prices in USD.');
   });
 });

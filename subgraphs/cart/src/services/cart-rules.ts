@@ -31,6 +31,24 @@ export function checkAvailable(quantity: number, available: number, field = ['in
   return userError('INSUFFICIENT_STOCK', message, field);
 }
 
+/**
+ * A line's currency against the currencies the cart's other lines are priced in: one cart
+ * takes one currency, as one order does, so its subtotal never adds different currencies.
+ */
+export function checkCurrency(
+  lineCurrency: string,
+  cartCurrencies: readonly string[],
+  field = ['input', 'productId'],
+): UserError | null {
+  const others = [...new Set(cartCurrencies)].filter((code) => code !== lineCurrency).sort();
+  if (others.length === 0) return null;
+  return userError(
+    'MIXED_CURRENCIES',
+    `This product is priced in ${lineCurrency}; your cart holds prices in ${others.join(' and ')}. One cart takes one currency`,
+    field,
+  );
+}
+
 /** What merging one guest line into a shopper's cart does: units moved, and why not all of them. */
 export interface GuestLineMerge {
   /** Units added to the shopper's cart (0 when none could move). */

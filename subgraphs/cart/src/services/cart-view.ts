@@ -82,3 +82,28 @@ export async function loadCartView(em: EntityManager, cartId: string): Promise<C
   const lines = await loadCartLines(em, cartId);
   return { id: cartId, lines: lines.filter(isPriced) };
 }
+
+/** A cart's subtotal in minor units, in one currency, and whether lines were left out of it. */
+export interface Subtotal {
+  amountMinor: bigint;
+  currencyCode: string;
+  /** True when lines priced in another currency are not in the subtotal. */
+  mixedCurrencies: boolean;
+}
+
+/**
+ * The subtotal in the cart's currency: that of its oldest line. addToCart keeps a cart in one
+ * currency, but a price change may switch a product's currency while it sits in a cart; such
+ * a line is left out rather than added as if its currency were the cart's, the cart says so,
+ * and checkout refuses the cart (MIXED_CURRENCIES) until the line goes.
+ */
+export function subtotalOf(lines: readonly CartLineView[]): Subtotal {
+  const currencyCode = lines[0]?.currencyCode ?? DEFAULT_CURRENCY;
+  let amountMinor = 0n;
+  let mixedCurrencies = false;
+  for (const line of lines) {
+    if (line.currencyCode === currencyCode) amountMinor += BigInt(line.unitPriceMinor) * BigInt(line.quantity);
+    else mixedCurrencies = true;
+  }
+  return { amountMinor, currencyCode, mixedCurrencies };
+}

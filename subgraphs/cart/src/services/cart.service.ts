@@ -5,9 +5,16 @@ import type { EntityManager } from '@emporium/db';
 import { requireCaller, unauthenticated, userError, type UserError } from '@emporium/graphql-server';
 import type { CartSnapshot } from '@emporium/service-api';
 import type { CartContext, UnitOfWork } from '../context.ts';
-import { MAX_CART_LINES, checkAvailable, checkLineQuantity, isUuid, mergeGuestLine } from './cart-rules.ts';
+import {
+  MAX_CART_LINES,
+  checkAvailable,
+  checkCurrency,
+  checkLineQuantity,
+  isUuid,
+  mergeGuestLine,
+} from './cart-rules.ts';
 import { loadCartLines, loadCartView, type CartView } from './cart-view.ts';
-import { availableNow, isForSale } from './lookups.ts';
+import { availableNow, cartCurrencies, isForSale } from './lookups.ts';
 
 /** A cart mutation's payload: the cart after the change, or what to fix (and nothing changed). */
 export interface CartPayload {
@@ -174,8 +181,12 @@ export class CartService {
         }
       }
       const total = (existing?.quantity ?? 0) + input.quantity;
+      // Read under the cart's lock, so two adds racing in different currencies cannot both pass.
+      const currencies = await cartCurrencies(em, cartId, productId);
       const refused =
-        checkLineQuantity(total, this.#maxLineQuantity) ?? checkAvailable(total, await availableNow(em, productId));
+        (currencies.line === null ? null : checkCurrency(currencies.line, currencies.others)) ??
+        checkLineQuantity(total, this.#maxLineQuantity) ??
+        checkAvailable(total, await availableNow(em, productId));
       if (refused) return [refused];
       // The unique (cart, product) key decides between a new line and a bigger one, so even
       // two adds racing past the lock-free checks above cannot create two lines.
@@ -287,12 +298,20 @@ export class CartService {
    */
   async #moveLines(em: EntityManager, guestId: string, userId: string): Promise<UserError[]> {
     const lines = await em.execute<
-      { id: string; product_id: string; quantity: number; existing: number | null; available: number }[]
+      {
+        id: string;
+        product_id: string;
+        quantity: number;
+        existing: number | null;
+        available: number;
+        currency_code: string;
+      }[]
     >(
-      `select g.id, g.product_id, g.quantity, s.quantity as existing,
+      `select g.id, g.product_id, g.quantity, s.quantity as existing, trim(p.currency_code) as currency_code,
               coalesce(greatest(i.on_hand - i.reserved, 0), 0)::int as available
          from cart_lines g
          join catalogue_products p on p.product_id = g.product_id and not p.deleted and p.name is not null
+              and p.currency_code is not null
          left join cart_lines s on s.cart_id = ? and s.product_id = g.product_id
          left join inventory i on i.product_id = g.product_id
         where g.cart_id = ? order by g.created_at, g.id`,
@@ -303,8 +322,15 @@ export class CartService {
       [userId],
     );
     let lineCount = count?.lines ?? 0;
+    // The shopper's cart keeps its currency; an empty one takes that of the first line moved.
+    const held = new Set((await cartCurrencies(em, userId, null)).others);
     const errors: UserError[] = [];
     for (const line of lines) {
+      const mixed = checkCurrency(line.currency_code, [...held], [...CART_ID_FIELD, 'lines', line.id]);
+      if (mixed) {
+        errors.push(mixed);
+        continue;
+      }
       const { moved, error } = mergeGuestLine({
         existing: line.existing,
         incoming: line.quantity,
@@ -321,6 +347,7 @@ export class CartService {
         [randomUUID(), userId, line.product_id, moved],
       );
       if (line.existing === null) lineCount += 1;
+      held.add(line.currency_code);
     }
     return errors;
   }

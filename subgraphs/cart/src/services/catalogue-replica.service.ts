@@ -1,6 +1,9 @@
 import type { UnitOfWork } from '../context.ts';
 import type { ProductChanged } from '../events/product-changed.event.ts';
 
+/** The NOTIFY channel every committed change of the replica fires (migration 20261220000000). */
+export const CATALOGUE_REPLICA_CHANNEL = 'catalogue_replica';
+
 /** Keeps each product's change with the highest WAL position; one statement cannot upsert a row twice. */
 export function latestPerProduct(changes: readonly ProductChanged[]): ProductChanged[] {
   const latest = new Map<string, ProductChanged>();

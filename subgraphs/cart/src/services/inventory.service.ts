@@ -1,11 +1,19 @@
-import { IF_CLAIMED, appendToOutbox, claimCte, claimEvent, outboxInsert, type EntityManager } from '@emporium/db';
+import {
+  IF_CLAIMED,
+  appendToOutbox,
+  claimCte,
+  claimEvent,
+  outboxInsert,
+  type EntityManager,
+  type NotificationWatch,
+} from '@emporium/db';
 import type { DomainEvent, OrderPlaced, OrderStatusChanged, StockReservationRejected } from '@emporium/events';
 import { requireRole, userError, type UserError } from '@emporium/graphql-server';
 import type { CartContext, UnitOfWork } from '../context.ts';
 import type { Inventory } from '../entities/inventory.entity.ts';
 import type { ReservationStatus, ReservedLine } from '../entities/reservation.entity.ts';
-import { checkStockQuantity, mergeLines } from './cart-rules.ts';
-import { isForSale } from './lookups.ts';
+import { checkStockQuantity, isUuid, mergeLines } from './cart-rules.ts';
+import { inReplica, isForSale } from './lookups.ts';
 
 /** The consumer name under which applied order events are recorded in processed_events. */
 export const INVENTORY_CONSUMER = 'cart-inventory';
@@ -48,20 +56,45 @@ class Shortage extends Error {
 const now = (): string => new Date().toISOString();
 
 /**
+ * How long setStock waits for the catalogue replica to learn of a product: well above the
+ * CDC lag (a few hundred ms), short enough that a mistyped id answers PRODUCT_NOT_FOUND soon
+ * (payOrder waits as long for its read model).
+ */
+export const DEFAULT_REPLICA_WAIT_MS = 3_000;
+
+/**
  * Stock: the admin's stock level, and the inventory side of the order saga. An order's units
  * are reserved when it is placed, leave stock when it is paid and go back when it is cancelled
  * or expires. Every step is one transaction with its outbox event and the claim of the event
  * that caused it, so a redelivered event changes nothing.
  */
 export class InventoryService {
-  /** ADMIN: sets a product's units on hand, never below what open orders hold. */
+  readonly #replica: NotificationWatch | null;
+  readonly #replicaWaitMs: number;
+
+  /**
+   * `replica` fires when the catalogue replica changes (migration 20261220000000); with it,
+   * setStock waits up to `replicaWaitMs` for a product the replica has not seen yet.
+   */
+  constructor(options: { replica?: NotificationWatch; replicaWaitMs?: number } = {}) {
+    this.#replica = options.replica ?? null;
+    this.#replicaWaitMs = options.replicaWaitMs ?? DEFAULT_REPLICA_WAIT_MS;
+  }
+
+  /**
+   * ADMIN: sets a product's units on hand, never below what open orders hold. A product the
+   * admin has just created reaches the catalogue replica through CDC a moment later; rather
+   * than answer PRODUCT_NOT_FOUND meanwhile, the call waits (bounded) for the replica to
+   * commit it, so stock is only ever set for a product the replica knows, as carts need.
+   */
   async setStock(ctx: CartContext, input: { productId: string; quantity: number }): Promise<SetStockPayload> {
     requireRole(ctx.caller, 'ADMIN');
     const productId = input.productId.toLowerCase();
     const errors: UserError[] = [];
     const quantityError = checkStockQuantity(input.quantity);
     if (quantityError) errors.push(quantityError);
-    if (!(await isForSale(ctx.em, productId))) {
+    // A refused level answers at once; only a valid one is worth waiting for the replica.
+    if (!(await (quantityError ? isForSale(ctx.em, productId) : this.#knownProduct(ctx.em, productId)))) {
       errors.push(userError('PRODUCT_NOT_FOUND', 'No product for sale has this id', ['input', 'productId']));
     }
     if (errors.length > 0) return { inventory: null, userErrors: errors };
@@ -86,6 +119,18 @@ export class InventoryService {
         refused ?? userError('INVALID_QUANTITY', 'Stock cannot go below the reserved units', ['input', 'quantity']),
       ],
     };
+  }
+
+  /**
+   * True when the replica has the product for sale, now or (with a watch) once it has heard
+   * of it within the wait. Only an id the replica has never seen waits: a deleted product
+   * answers at once.
+   */
+  async #knownProduct(em: EntityManager, productId: string): Promise<boolean> {
+    if (await isForSale(em, productId)) return true;
+    if (!this.#replica || !isUuid(productId) || (await inReplica(em, productId))) return false;
+    await this.#replica.until(() => inReplica(em, productId), this.#replicaWaitMs);
+    return isForSale(em, productId);
   }
 
   /** Applies one event of the order topic; anything but placement and the statuses that settle a reservation is ignored. */

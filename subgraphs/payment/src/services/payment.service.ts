@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Caller } from '@emporium/auth';
-import type { EntityManager } from '@emporium/db';
+import type { EntityManager, NotificationWatch } from '@emporium/db';
 import type { OrderStatus } from '@emporium/events';
 import { badUserInput, isUuid, requireCaller, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
@@ -35,6 +34,11 @@ export interface PaymentServiceOptions {
   provider: ProviderClient;
   logger: Logger;
   /**
+   * Fires when the order read model changes (migration 20261220100000). Without it payOrder
+   * answers from the read model as it stands.
+   */
+  readModel?: NotificationWatch;
+  /**
    * How long payOrder waits for the order read model to catch up with an order it does
    * not know yet, or still sees as PENDING: the shopper learns of AWAITING_PAYMENT from
    * the order service a moment before its event reaches this service.
@@ -42,13 +46,15 @@ export interface PaymentServiceOptions {
   readModelWaitMs?: number;
 }
 
+/** The NOTIFY channel every committed change of the order read model fires. */
+export const PAYABLE_ORDERS_CHANNEL = 'payable_orders';
+
 /** 1 to 128 characters, none of them control or unassigned characters. */
 const IDEMPOTENCY_KEY = /^\P{C}{1,128}$/u;
 const MAX_METHOD_LENGTH = 255;
 /** Provider refusals the shopper can fix with another card, token or VPA. */
 const METHOD_INVALID_CODES = new Set(['invalid_token', 'token_already_used', 'invalid_vpa']);
 const PAYABLE: readonly OrderStatus[] = ['AWAITING_PAYMENT', 'PAYMENT_FAILED'];
-const READ_MODEL_POLL_MS = 100;
 /** The failure reason of a payment the provider never took. */
 export const PROVIDER_UNAVAILABLE_REASON = 'provider_unavailable';
 
@@ -64,11 +70,13 @@ const orderRef = (orderId: string): OrderReference => ({ id: orderId });
 export class PaymentService {
   readonly #provider: ProviderClient;
   readonly #logger: Logger;
+  readonly #readModel: NotificationWatch | null;
   readonly #readModelWaitMs: number;
 
   constructor(options: PaymentServiceOptions) {
     this.#provider = options.provider;
     this.#logger = options.logger.child({ component: 'payment-service' });
+    this.#readModel = options.readModel ?? null;
     this.#readModelWaitMs = options.readModelWaitMs ?? 3000;
   }
 
@@ -180,18 +188,22 @@ export class PaymentService {
   }
 
   /**
-   * The caller's order from the read model, waiting briefly while it is unknown or still
-   * PENDING there (its events may be a moment behind the order service). Someone else's
-   * order is null, exactly like a missing one, so ids reveal nothing.
+   * The caller's order from the read model. While it is unknown or still PENDING there (its
+   * events may be a moment behind the order service), the call waits, bounded, for the read
+   * model's next committed change rather than polling, and answers as soon as the event that
+   * settles it has been applied. Someone else's order is null, exactly like a missing one,
+   * so ids reveal nothing.
    */
   private async readOrder(em: EntityManager, orderId: string, caller: Caller): Promise<PayableOrder | null> {
-    const deadline = Date.now() + this.#readModelWaitMs;
-    for (;;) {
-      const order = await em.findOne(PayableOrderSchema, { orderId }, { refresh: true });
-      if (order && order.userId !== caller.userId) return null;
-      if ((order && order.status !== 'PENDING') || Date.now() + READ_MODEL_POLL_MS > deadline) return order;
-      await sleep(READ_MODEL_POLL_MS);
+    const read = () => em.findOne(PayableOrderSchema, { orderId }, { refresh: true });
+    const settled = (found: PayableOrder | null): boolean =>
+      found !== null && (found.userId !== caller.userId || found.status !== 'PENDING');
+    let order = await read();
+    if (!settled(order) && this.#readModel) {
+      await this.#readModel.until(async () => settled(await read()), this.#readModelWaitMs);
+      order = await read();
     }
+    return order && order.userId !== caller.userId ? null : order;
   }
 }
 
