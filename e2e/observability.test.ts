@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { LOCAL_HOST } from '@emporium/config';
 import { LOCAL_TELEMETRY_PORTS } from '@emporium/telemetry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { waitFor } from '../infra/src/process.ts';
-import { ROUTER_ADMIN_PORT } from '../infra/src/services.ts';
+import { ROUTER_ADMIN_PORT, SERVICES, WORKERS } from '../infra/src/services.ts';
 import { ROUTER_URL, contractOperation, gql } from './client.ts';
+import { CARDS, addToCart, newShopper, orderReaches, productOnSale, tokenize } from './shop.ts';
 
 const ZIPKIN = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.zipkin}`;
 const PROMETHEUS = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.prometheus}`;
@@ -45,6 +46,54 @@ interface ZipkinSpan {
   name?: string;
   localEndpoint?: { serviceName?: string };
   tags?: Record<string, string>;
+}
+
+/** A fresh W3C trace context of a client that samples its trace. */
+function clientTrace(): { traceId: string; traceparent: string } {
+  const traceId = randomBytes(16).toString('hex');
+  return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
+}
+
+/**
+ * Polls Zipkin until the trace holds a span of each of `services` (each process sends its
+ * spans in batches of its own, seconds apart); returns the spans it holds by then.
+ */
+async function traceOf(traceId: string, services: readonly string[]): Promise<ZipkinSpan[]> {
+  let spans: ZipkinSpan[] = [];
+  await waitFor(
+    async () => {
+      const answer = await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`);
+      spans = answer.ok ? ((await answer.json()) as ZipkinSpan[]) : [];
+      const present = new Set(spans.map((span) => span.localEndpoint?.serviceName));
+      return services.every((service) => present.has(service));
+    },
+    { timeoutMs: 30_000 },
+  );
+  return spans;
+}
+
+const servicesOf = (spans: readonly ZipkinSpan[]): Set<string | undefined> =>
+  new Set(spans.map((span) => span.localEndpoint?.serviceName));
+
+/** A shopper with one product in the cart, ready to check out. */
+async function shopperWithCart(): Promise<string> {
+  const shopper = await newShopper('traced');
+  const product = await productOnSale('12.00', 5);
+  const added = await addToCart(shopper, product.id, 1);
+  expect(added.userErrors).toEqual([]);
+  return shopper;
+}
+
+/** Checks the shopper's cart out under the client's trace context; the order's id. */
+async function tracedCheckout(shopper: string, traceparent: string): Promise<string> {
+  const placed = await gql<{ checkout: { order: { id: string } | null; userErrors: unknown[] } }>(
+    contractOperation('Checkout'),
+    { input: { idempotencyKey: randomUUID() } },
+    { token: shopper, headers: { traceparent } },
+  );
+  const id = placed.data?.checkout.order?.id;
+  if (!id) throw new Error(`checkout failed: ${JSON.stringify(placed)}`);
+  return id;
 }
 
 let productId: string;
@@ -89,14 +138,26 @@ describe('traces', () => {
         return (
           ['query productdetails', 'gateway.plan'].every((name) => names().includes(name)) &&
           spans.filter((span) => span.name === 'gateway.fetch').length >= 3 &&
-          callsUnder(spans, 'product') + callsUnder(spans, 'cart') >= 2
+          callsUnder(spans, 'product') + callsUnder(spans, 'cart') >= 2 &&
+          // Each subgraph sends its own spans, in batches of its own.
+          ['product', 'cart'].every((service) => spans.some((span) => span.localEndpoint?.serviceName === service))
         );
       },
       { timeoutMs: 30_000 },
     );
     expect(arrived, `spans so far: ${names().join(', ')}`).toBe(true);
 
-    expect(spans.every((span) => span.localEndpoint?.serviceName === 'router')).toBe(true);
+    // The router's spans, and under its calls those of the subgraphs it called, which trace too.
+    const routerSpans = new Set(
+      spans.filter((span) => span.localEndpoint?.serviceName === 'router').map((span) => span.id),
+    );
+    const subgraphSpans = spans.filter((span) => span.localEndpoint?.serviceName !== 'router');
+    for (const service of ['product', 'cart']) {
+      const served = subgraphSpans.find(
+        (span) => span.localEndpoint?.serviceName === service && routerSpans.has(span.parentId ?? ''),
+      );
+      expect(served, `a ${service} span under the router's call`).toBeDefined();
+    }
     // The router's span for the request is a child of the client's.
     const operation = spans.find((span) => span.name === 'query productdetails');
     expect(operation?.parentId).toBe(clientSpanId);
@@ -108,6 +169,62 @@ describe('traces', () => {
     // identity fetch for review authors makes no call when the product has no reviews.
     expect(callsUnder(spans, 'product')).toBe(1);
     expect(callsUnder(spans, 'cart')).toBe(1);
+  });
+});
+
+describe('traces across Kafka', () => {
+  it("follows a checkout from the client's traceparent through order, cart-worker and order-worker", async () => {
+    const shopper = await shopperWithCart();
+    const { traceId, traceparent } = clientTrace();
+    const orderId = await tracedCheckout(shopper, traceparent);
+    // The reservation (cart-worker) and the status it leads to (order-worker) happen over Kafka.
+    await orderReaches(shopper, orderId, 'AWAITING_PAYMENT');
+
+    const spans = await traceOf(traceId, ['router', 'order', 'cart-worker', 'order-worker']);
+    const services = servicesOf(spans);
+    expect([...services].sort(), `spans: ${spans.map((span) => span.name).join(', ')}`).toEqual(
+      expect.arrayContaining(['router', 'order', 'cart-worker', 'order-worker']),
+    );
+    // The workers' spans are the events they applied, with the queries each ran beneath them.
+    const processed = (service: string): ZipkinSpan[] =>
+      spans.filter((span) => span.localEndpoint?.serviceName === service && span.name?.startsWith('process '));
+    expect(processed('cart-worker').map((span) => span.name)).toContain('process orderplaced');
+    expect(processed('order-worker').map((span) => span.name)).toContain('process stockreserved');
+    const reservation = processed('cart-worker').find((span) => span.name === 'process orderplaced');
+    expect(spans.some((span) => span.parentId === reservation?.id && span.name?.startsWith('pg.query'))).toBe(true);
+  });
+
+  it('follows a payment from payOrder through the provider and its webhook to PAID', async () => {
+    const shopper = await shopperWithCart();
+    const orderId = await tracedCheckout(shopper, clientTrace().traceparent);
+    await orderReaches(shopper, orderId, 'AWAITING_PAYMENT');
+    const { traceId, traceparent } = clientTrace();
+    const paid = await gql<{ payOrder: { userErrors: unknown[] } }>(
+      contractOperation('PayOrder'),
+      {
+        input: {
+          orderId,
+          idempotencyKey: randomUUID(),
+          paymentType: 'CARD',
+          paymentMode: 'ONLINE',
+          paymentMethodToken: await tokenize(CARDS.success),
+        },
+      },
+      { token: shopper, headers: { traceparent } },
+    );
+    expect(paid.data?.payOrder.userErrors).toEqual([]);
+    await orderReaches(shopper, orderId, 'PAID');
+
+    const spans = await traceOf(traceId, ['router', 'payment', 'payment-provider', 'order-worker']);
+    expect([...servicesOf(spans)], `spans: ${spans.map((span) => span.name).join(', ')}`).toEqual(
+      expect.arrayContaining(['router', 'payment', 'payment-provider', 'order-worker']),
+    );
+    // PAID is the order worker applying the payment's outcome, which the webhook published.
+    expect(
+      spans.some(
+        (span) => span.localEndpoint?.serviceName === 'order-worker' && span.name === 'process paymentsucceeded',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -164,6 +281,69 @@ describe('metrics', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it("counts a worker's events, their durations and its consumer's messages", async () => {
+    const orderWorker = WORKERS.find((worker) => worker.name === 'order-worker');
+    const cartWorker = WORKERS.find((worker) => worker.name === 'cart-worker');
+    if (!orderWorker?.metricsPort || !cartWorker?.metricsPort) throw new Error('the workers serve no metrics');
+    const orderMetrics = `http://${LOCAL_HOST}:${orderWorker.metricsPort}/metrics`;
+    const cartMetrics = `http://${LOCAL_HOST}:${cartWorker.metricsPort}/metrics`;
+    const [orderBefore, cartBefore] = await Promise.all([scrape(orderMetrics), scrape(cartMetrics)]);
+
+    const runs = 2;
+    for (let i = 0; i < runs; i += 1) {
+      const shopper = await shopperWithCart();
+      await orderReaches(shopper, await tracedCheckout(shopper, clientTrace().traceparent), 'AWAITING_PAYMENT');
+    }
+    const [orderAfter, cartAfter] = await Promise.all([scrape(orderMetrics), scrape(cartMetrics)]);
+    const grew = (before: Sample[], after: Sample[], name: string, labels: Record<string, string>): number =>
+      total(after, name, labels) - total(before, name, labels);
+
+    // Each order's reservation is an event the cart worker applied and one the order worker did.
+    const reserved = { type: 'StockReserved', outcome: 'ok' };
+    expect(grew(orderBefore, orderAfter, 'kafka_consumer_events_total', reserved)).toBeGreaterThanOrEqual(runs);
+    expect(
+      grew(orderBefore, orderAfter, 'kafka_consumer_event_duration_seconds_count', { type: 'StockReserved' }),
+    ).toBeGreaterThanOrEqual(runs);
+    expect(
+      grew(orderBefore, orderAfter, 'kafka_consumer_event_duration_seconds_sum', { type: 'StockReserved' }),
+    ).toBeGreaterThan(0);
+    expect(
+      grew(cartBefore, cartAfter, 'kafka_consumer_events_total', { type: 'OrderPlaced', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(runs);
+    expect(grew(cartBefore, cartAfter, 'kafka_consumer_messages_total', {})).toBeGreaterThanOrEqual(runs);
+    // The lag its batches left, per partition: caught up once the orders are through.
+    expect(orderAfter.some((sample) => sample.name === 'kafka_consumer_lag')).toBe(true);
+    expect(total(orderAfter, 'nodejs_eventloop_lag_seconds', { service: 'order-worker' })).toBeGreaterThanOrEqual(0);
+  });
+
+  it("serves every subgraph's operation metrics beside its GraphQL", async () => {
+    const order = SERVICES.find((service) => service.name === 'order');
+    if (!order?.metricsPort) throw new Error('the order subgraph serves no metrics');
+    const samples = await scrape(`http://${LOCAL_HOST}:${order.metricsPort}/metrics`);
+    expect(total(samples, 'graphql_requests_total', { service: 'order' })).toBeGreaterThan(0);
+  });
+
+  it('is scraped by Prometheus: every process is an up target', async () => {
+    interface Targets {
+      data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string }[] };
+    }
+    const expected = SERVICES.filter((service) => service.metricsPort !== undefined).map((service) => service.name);
+    expect(expected).toEqual(
+      expect.arrayContaining(['router', 'order', 'order-worker', 'search-indexer', 'payment-provider']),
+    );
+    let targets: Targets['data']['activeTargets'] = [];
+    const health = (): Record<string, string> =>
+      Object.fromEntries(targets.map((target) => [target.labels['process'] ?? '', target.health]));
+    const up = await waitFor(
+      async () => {
+        targets = ((await (await fetch(`${PROMETHEUS}/api/v1/targets`)).json()) as Targets).data.activeTargets;
+        return expected.every((name) => health()[name] === 'up');
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(up, `targets: ${JSON.stringify(health())}`).toBe(true);
   });
 
   it('is scraped by Prometheus: the router is an up target', async () => {

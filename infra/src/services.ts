@@ -48,6 +48,8 @@ export const LOCAL_SECRETS = {
 
 /** The provider simulator's fault and inspection endpoints: loopback only, behind LOCAL_SECRETS.provider.controlKey. */
 export const PAYMENT_PROVIDER_CONTROL_PORT = 4901;
+/** The provider simulator's /metrics, apart from its public API. */
+export const PAYMENT_PROVIDER_METRICS_PORT = 4902;
 
 const providerKeys = {
   PAYMENT_PROVIDER_PUBLISHABLE_KEY: LOCAL_SECRETS.provider.publishableKey,
@@ -66,6 +68,8 @@ const subgraph = (name: string, port: number, env: Record<string, string> = {}):
   port,
   env: { [`${name.toUpperCase()}_PORT`]: String(port), ...env },
   schema: `subgraphs/${name}/schema.graphql`,
+  // Subgraphs are internal: /metrics sits beside /graphql and /health.
+  metricsPort: port,
 });
 
 /**
@@ -118,6 +122,7 @@ export const SEARCH_INDEXER: ServiceSpec = {
   entry: 'subgraphs/search/src/indexer/index.ts',
   port: 4103,
   env: { SEARCH_INDEXER_PORT: '4103' },
+  metricsPort: 4103,
 };
 
 /** The workers: event consumers (and the order's expiry sweeper) beside their subgraphs, GET /health only. */
@@ -127,18 +132,21 @@ export const WORKERS: readonly ServiceSpec[] = [
     name: 'cart-worker',
     entry: 'subgraphs/cart/src/worker.ts',
     port: 4104,
+    metricsPort: 4104,
     env: { CART_WORKER_PORT: '4104', ...database('cart') },
   },
   {
     name: 'order-worker',
     entry: 'subgraphs/order/src/worker.ts',
     port: 4105,
+    metricsPort: 4105,
     env: { ORDER_WORKER_PORT: '4105', ...database('order') },
   },
   {
     name: 'payment-worker',
     entry: 'subgraphs/payment/src/worker.ts',
     port: 4106,
+    metricsPort: 4106,
     env: { PAYMENT_WORKER_PORT: '4106', ...database('payment'), ...providerKeys },
   },
 ];
@@ -155,8 +163,10 @@ export const PAYMENT_PROVIDER: ServiceSpec = {
     PAYMENT_PROVIDER_PORT: '4900',
     PAYMENT_PROVIDER_CONTROL_PORT: String(PAYMENT_PROVIDER_CONTROL_PORT),
     PAYMENT_PROVIDER_CONTROL_KEY: LOCAL_SECRETS.provider.controlKey,
+    PAYMENT_PROVIDER_METRICS_PORT: String(PAYMENT_PROVIDER_METRICS_PORT),
     ...providerKeys,
   },
+  metricsPort: PAYMENT_PROVIDER_METRICS_PORT,
 };
 
 export const ROUTER: ServiceSpec = {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     const services = compose('config', '--services').trim().split('\n').sort();
     expect(services).toEqual(
       [
-        ...['connect', 'elasticsearch', 'kafka', 'postgres', 'prometheus', 'provision', 'zipkin'],
+        ...['connect', 'elasticsearch', 'grafana', 'kafka', 'postgres', 'prometheus', 'provision', 'redis', 'zipkin'],
         ...SERVICES.map((service) => service.name),
       ].sort(),
     );
@@ -48,5 +48,22 @@ describe('docker-compose.yml', () => {
     }
     expect(resolved.services['postgres']?.image).toMatch(/^postgres:/);
     expect(JSON.stringify(resolved.services['postgres'])).toContain('wal_level=logical');
+  });
+
+  it('has Prometheus scrape every process that serves metrics, by its compose name and metrics port', () => {
+    interface ScrapeConfig {
+      static_configs: { targets: string[]; labels: { process: string } }[];
+    }
+    const prometheus = parse(readFileSync(join(repoRoot, 'infra/compose/prometheus.yml'), 'utf8')) as {
+      scrape_configs: ScrapeConfig[];
+    };
+    const scraped = prometheus.scrape_configs
+      .flatMap((config) => config.static_configs)
+      .map((target) => `${target.labels.process} ${target.targets.join(',')}`)
+      .sort();
+    const expected = SERVICES.filter((service) => service.metricsPort !== undefined)
+      .map((service) => `${service.name} ${service.name}:${service.metricsPort}`)
+      .sort();
+    expect(scraped).toEqual(expected);
   });
 });

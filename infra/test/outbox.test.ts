@@ -1,11 +1,20 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_CONTEXT, TraceFlags, context, trace } from '@opentelemetry/api';
 import pg from 'pg';
 import { databaseName } from '@emporium/config';
-import { OUTBOX_TABLE_DDL, OutboxEntrySchema, appendToOutbox, createOrm, type MikroORM } from '@emporium/db';
+import {
+  OUTBOX_TABLE_DDL,
+  OUTBOX_TRACEPARENT_DDL,
+  OutboxEntrySchema,
+  appendToOutbox,
+  createOrm,
+  type MikroORM,
+} from '@emporium/db';
 import type { DomainEvent, OrderStatusChanged } from '@emporium/events';
 import { createKafka, startEventConsumer, type EventConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
+import { carryTraceContext } from '@emporium/telemetry';
 import { eventually, stackEndpoints } from '@emporium/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
 import {
@@ -37,6 +46,7 @@ beforeAll(async () => {
   database = await createScratchDatabase('outbox');
   orm = await createOrm({ ...database, entities: [OutboxEntrySchema], migrations: [], logger });
   await orm.em.fork().execute(OUTBOX_TABLE_DDL);
+  await orm.em.fork().execute(OUTBOX_TRACEPARENT_DDL);
   connector = database.service.replace(/_/g, '-');
   topicSuffix = database.service;
   const definition = readConnectorDefinitions().find((d) => d.name === 'order-outbox');
@@ -152,5 +162,59 @@ describe('transactional outbox through Debezium', () => {
     ).rejects.toThrow(/invalid event: OrderStatusChanged/);
     const rows = await em.execute<{ count: string }[]>('select count(*) from outbox where aggregateid = ?', ['x']);
     expect(rows[0]?.count).toBe('0');
+  });
+
+  it('carries the trace of the work that wrote an event to the handler of its consumer', async () => {
+    await carryTraceContext();
+    const traceId = randomBytes(16).toString('hex');
+    const spanId = randomBytes(8).toString('hex');
+    const writer = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId,
+      spanId,
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
+    const orderId = randomUUID();
+    const em = orm.em.fork();
+    const id = await context.with(writer, () =>
+      em.transactional((tx) =>
+        appendToOutbox(tx, {
+          type: 'OrderStatusChanged',
+          aggregateId: orderId,
+          payload: {
+            orderId,
+            userId: randomUUID(),
+            sequence: 1,
+            status: 'PENDING',
+            previousStatus: null,
+            reason: null,
+            at: new Date().toISOString(),
+          },
+        }),
+      ),
+    );
+    const rows = await em.execute<{ traceparent: string | null }[]>('select traceparent from outbox where id = ?', [
+      id,
+    ]);
+    expect(rows[0]?.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+
+    // The handler runs in a span under the writer's: its trace id is the writer's.
+    const seen = new Map<string, string | undefined>();
+    let consumer: EventConsumer | undefined;
+    try {
+      consumer = await startEventConsumer({
+        kafka,
+        groupId: `outbox-trace-test-${topicSuffix}`,
+        topics: [`order.events.${topicSuffix}`],
+        logger,
+        handle: async (event) => {
+          seen.set(event.id, trace.getActiveSpan()?.spanContext().traceId);
+        },
+      });
+      await eventually(async () => (seen.has(id) ? true : undefined), { timeoutMs: 30_000, what: 'the traced event' });
+    } finally {
+      await consumer?.stop();
+    }
+    expect(seen.get(id)).toBe(traceId);
   });
 });

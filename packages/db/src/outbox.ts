@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { context, propagation } from '@opentelemetry/api';
 import { EVENT_TOPICS, validatePayload, type EventPayloads, type EventType } from '@emporium/events';
 
 /** DDL of the outbox table, for each service's own migration (column names are the event router's defaults). */
@@ -21,6 +22,15 @@ create table outbox (
   created_at timestamptz not null default now()
 );
 create index outbox_created_at_idx on outbox (created_at);`;
+
+/**
+ * The outbox's `traceparent` column, for a NEW migration of each service with an outbox (the
+ * table DDL above stays as older migrations ran it). Each row carries the W3C trace context
+ * of the work that wrote it; Debezium's outbox event router places it in the Kafka message's
+ * `traceparent` header (`table.fields.additional.placement`), so a consumer continues the
+ * trace. Null where nothing was traced.
+ */
+export const OUTBOX_TRACEPARENT_DDL = 'alter table outbox add column if not exists traceparent varchar(55)';
 
 /** DDL of the table of applied event ids, per consumer, for each consuming service's migration. */
 export const PROCESSED_EVENTS_TABLE_DDL = `
@@ -45,6 +55,7 @@ export const OutboxEntrySchema = defineEntity({
     aggregateid: p.string(),
     type: p.string().length(64),
     payload: p.json<unknown>(),
+    traceparent: p.string().length(55).nullable(),
     createdAt: p.datetime(),
   },
 });
@@ -58,7 +69,8 @@ export interface OutboxEvent<T extends EventType> {
 }
 
 /** One outbox row's placeholders, with the casts a VALUES list needs. */
-const OUTBOX_ROW = '(?::uuid, ?, ?, ?, ?::jsonb)';
+const OUTBOX_ROW = '(?::uuid, ?, ?, ?, ?::jsonb, ?::text)';
+const OUTBOX_COLUMNS = 'id, aggregatetype, aggregateid, type, payload, traceparent';
 
 /** Any one event to publish, its payload typed by its own type. */
 export type AnyOutboxEvent = { [T in EventType]: OutboxEvent<T> }[EventType];
@@ -81,8 +93,8 @@ export function outboxInsert(events: readonly AnyOutboxEvent[], onlyIf?: string)
   if (onlyIf !== undefined && !/^[a-z_][a-z0-9_]*$/.test(onlyIf)) throw new Error(`not a CTE name: ${onlyIf}`);
   const rows = events.map(outboxRow);
   return {
-    sql: `insert into outbox (id, aggregatetype, aggregateid, type, payload)
-      select * from (values ${rows.map(() => OUTBOX_ROW).join(', ')}) as event (id, aggregatetype, aggregateid, type, payload)${
+    sql: `insert into outbox (${OUTBOX_COLUMNS})
+      select * from (values ${rows.map(() => OUTBOX_ROW).join(', ')}) as event (${OUTBOX_COLUMNS})${
         onlyIf === undefined ? '' : ` where exists (select 1 from ${onlyIf})`
       }`,
     params: rows.flatMap((row) => row.params),
@@ -96,10 +108,7 @@ export function outboxInsert(events: readonly AnyOutboxEvent[], onlyIf?: string)
  */
 export async function appendToOutbox<T extends EventType>(em: EntityManager, event: OutboxEvent<T>): Promise<string> {
   const row = outboxRow(event);
-  await em.execute(
-    `insert into outbox (id, aggregatetype, aggregateid, type, payload) values ${OUTBOX_ROW}`,
-    row.params,
-  );
+  await em.execute(`insert into outbox (${OUTBOX_COLUMNS}) values ${OUTBOX_ROW}`, row.params);
   return row.id;
 }
 
@@ -109,8 +118,26 @@ function outboxRow<T extends EventType>(event: OutboxEvent<T>): { id: string; pa
   const id = randomUUID();
   return {
     id,
-    params: [id, EVENT_TOPICS[event.type].aggregateType, event.aggregateId, event.type, JSON.stringify(event.payload)],
+    params: [
+      id,
+      EVENT_TOPICS[event.type].aggregateType,
+      event.aggregateId,
+      event.type,
+      JSON.stringify(event.payload),
+      currentTraceparent(),
+    ],
   };
+}
+
+/**
+ * The W3C `traceparent` of the work in hand (the request or the event being handled), or
+ * null when it is not traced: with tracing off the API's propagator is a no-op and injects
+ * nothing, so this costs nothing then.
+ */
+function currentTraceparent(): string | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier['traceparent'] ?? null;
 }
 
 /**

@@ -30,7 +30,7 @@ export { checkReadiness, isShuttingDown } from './readiness.ts';
 export type { Readiness, ReadinessChecks } from './readiness.ts';
 export { DateTimeScalar } from './scalars.ts';
 export { buildFederatedSchema, readTypeDefs } from './schema.ts';
-export { jsonRoute, listen, serveRoutes } from './routes.ts';
+export { accessLog, jsonRoute, listen, operationLogFieldsPlugin, serveRoutes } from './routes.ts';
 export type { Middleware, Route } from './routes.ts';
 export { MAX_PAGE_SIZE, decodeCursor, encodeCursor, pageSize } from './pagination.ts';
 export { decodeKeyset, encodeKeyset, isUuid } from './keyset.ts';

@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '@emporium/logging';
 import { answerReadiness, markStopping, type ReadinessChecks } from './readiness.ts';
-import { listen } from './routes.ts';
+import { listen, type Route } from './routes.ts';
 
 /** A process exits within this of SIGTERM, as orchestrators expect (Kubernetes waits 30 s, then kills). */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -48,18 +48,32 @@ export function runUntilSignalled(logger: Logger, stop: () => Promise<void>, gra
 /**
  * The HTTP face of a worker (a process with consumers but no API): GET /health (liveness)
  * and GET /ready (`readiness`, its own dependencies) for the supervisor or orchestrator, a
- * JSON 404 for anything else. Resolves once it listens.
+ * JSON 404 for anything else. `route` serves more on the same port: a worker's /metrics
+ * (`metricsRoute` of @emporium/telemetry). Resolves once it listens.
  */
-export async function serveWorkerHealth(port: number, host: string, readiness?: ReadinessChecks): Promise<Server> {
-  const server = createServer((req, res) => {
+export async function serveWorkerHealth(
+  port: number,
+  host: string,
+  readiness?: ReadinessChecks,
+  route?: Route,
+): Promise<Server> {
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method === 'GET' && req.url === '/ready') {
-      void answerReadiness(res, readiness);
+      await answerReadiness(res, readiness);
       return;
     }
-    const found = req.method === 'GET' && req.url === '/health';
+    const health = req.method === 'GET' && req.url === '/health';
+    if (!health && (await route?.(req, res))) return;
     res
-      .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
-      .end(JSON.stringify(found ? { status: 'ok' } : { error: 'not found' }));
+      .writeHead(health ? 200 : 404, { 'content-type': 'application/json' })
+      .end(JSON.stringify(health ? { status: 'ok' } : { error: 'not found' }));
+  };
+  const server = createServer((req, res) => {
+    answer(req, res).catch(() => {
+      // A failed scrape must not take the worker down: the scraper sees a 500 and tries again.
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'internal error' }));
+    });
   });
   await listen(server, port, host);
   return server;

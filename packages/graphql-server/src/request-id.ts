@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { currentLogFields, withLogFields } from '@emporium/logging';
 
 /** The header that names a request, in both directions (the contract promises it on every response). */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -8,14 +8,13 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** A client's own id is kept when it is well-formed, so its logs and ours meet; anything else is replaced. */
 const WELL_FORMED = /^[\w-]{8,64}$/;
 
-const scope = new AsyncLocalStorage<string>();
-
 /**
  * The id of the request being served, wherever in its async work this runs (error
  * formatting, logging), or undefined outside a request. One ambient value instead of a
- * parameter threaded through Apollo's formatter, which is given no context.
+ * parameter threaded through Apollo's formatter, which is given no context. It lives in the
+ * request's log fields, so every log line of the request carries it too.
  */
-export const currentRequestId = (): string | undefined => scope.getStore();
+export const currentRequestId = (): string | undefined => currentLogFields()?.requestId;
 
 /**
  * Names the request (the client's well-formed `x-request-id`, else a new UUID), answers
@@ -26,5 +25,5 @@ export function withRequestId<T>(req: IncomingMessage, res: ServerResponse, serv
   const given = req.headers[REQUEST_ID_HEADER];
   const id = typeof given === 'string' && WELL_FORMED.test(given) ? given : randomUUID();
   res.setHeader(REQUEST_ID_HEADER, id);
-  return scope.run(id, serve);
+  return withLogFields({ requestId: id }, serve);
 }

@@ -1,5 +1,7 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Logger } from '@emporium/logging';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { addLogFields, currentLogFields, withLogFields, type Logger } from '@emporium/logging';
 import { sendError } from './http.ts';
 import { answerReadiness, type ReadinessChecks } from './readiness.ts';
 
@@ -23,6 +25,49 @@ export const jsonRoute =
     json(res, 200, body());
     return true;
   };
+
+/** Probes and scrapes: polled all day, so an access-log line each would bury the requests. */
+const UNLOGGED_PATHS = new Set(['/health', '/ready', '/metrics']);
+
+/**
+ * One access-log line per request, when its response is finished: method, path, status and
+ * duration, with the request's log fields (request id, operation, caller, trace id) that the
+ * work learnt meanwhile. Its own log scope, so those fields never leak between requests.
+ */
+export function accessLog(logger: Logger): Middleware {
+  // Inside the request's scope when one is open already (the router names its requests first).
+  const scoped = <T>(work: () => T): T => (currentLogFields() ? work() : withLogFields({}, work));
+  return (req, res, next) =>
+    scoped(() => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (!UNLOGGED_PATHS.has(path)) {
+        const started = process.hrtime.bigint();
+        // Bound to the request's async context: its log fields and its trace, whichever context finishes it.
+        res.once(
+          'finish',
+          AsyncResource.bind(() => {
+            const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+            logger.info(
+              { method: req.method, path, status: res.statusCode, durationMs: Math.round(durationMs * 10) / 10 },
+              'request',
+            );
+          }),
+        );
+      }
+      return next();
+    });
+}
+
+/** Names the operation on every later log line of its request (the access-log line among them). */
+export function operationLogFieldsPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart: async () => ({
+      didResolveOperation: async ({ operationName }) => {
+        if (operationName) addLogFields({ operation: operationName });
+      },
+    }),
+  };
+}
 
 /**
  * The routes every Emporium HTTP server has: GraphQL on /graphql, liveness on /health,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -16,17 +16,20 @@ import {
   type AssertionVerificationKey,
   type Caller,
 } from '@emporium/auth';
-import type { Logger } from '@emporium/logging';
+import { addLogFields, type Logger } from '@emporium/logging';
+import { createMetricsRegistry, metricsRoute, operationMetricsPlugin, type Registry } from '@emporium/telemetry';
 import { createErrorFormatter } from './errors.ts';
 import { createGraphQLHandler } from './http.ts';
 import { DRAIN_GRACE_MS } from './lifecycle.ts';
 import type { ReadinessChecks } from './readiness.ts';
-import { listen, serveRoutes, type Route } from './routes.ts';
+import { accessLog, listen, operationLogFieldsPlugin, serveRoutes, type Route } from './routes.ts';
 
-/** What every subgraph context starts from: the verified caller and the request's id. */
+/** What every subgraph context starts from: the verified caller, the request's id and the client's address. */
 export interface RequestIdentity {
   caller: Caller | null;
   requestId: string;
+  /** The client's IP address as the router saw it (a valid IP or absent), for limits per client. */
+  clientAddress?: string;
 }
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
@@ -42,10 +45,19 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   routes?: Route;
   /** The subgraph's own dependencies, checked by GET /ready (e.g. its database). */
   readiness?: ReadinessChecks;
+  /**
+   * The process's metrics, served on GET /metrics with each operation's count, errors and
+   * duration; a registry of its own (labelled with `name`) when not given.
+   */
+  metrics?: Registry;
+  /** Apollo Server plugins of the subgraph's own, after the kit's. */
+  plugins?: readonly ApolloServerPlugin<TContext>[];
 }
 
 export interface SubgraphServer {
   readonly httpServer: Server;
+  /** Where the subgraph's series live: register more on it (pools, consumers). */
+  readonly metrics: Registry;
   listen(port: number, host: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -57,7 +69,8 @@ const rejected = (): GraphQLError =>
 
 /**
  * A subgraph's HTTP server: GraphQL on /graphql for requests that carry a valid router
- * assertion, /health for the supervisor and load balancers, nothing else. Subgraphs are
+ * assertion, /health and /ready for the supervisor and load balancers, /metrics for
+ * Prometheus, the subgraph's own routes, nothing else. Subgraphs are
  * internal, so introspection and the landing page are off.
  */
 export async function createSubgraphServer<TContext extends BaseContext>(
@@ -65,6 +78,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const logger = options.logger;
   const httpServer = createServer();
+  const metrics = options.metrics ?? createMetricsRegistry(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     introspection: false,
@@ -80,6 +94,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      operationMetricsPlugin<TContext>(metrics),
+      operationLogFieldsPlugin<TContext>(),
+      ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
@@ -94,7 +111,10 @@ export async function createSubgraphServer<TContext extends BaseContext>(
           options.name,
           Array.isArray(header) ? header[0] : header,
         );
-        return await options.context({ ...identity, requestId: identity.requestId || randomUUID() });
+        const requestId = identity.requestId || randomUUID();
+        // The router's request id and the caller, on every log line of this request from here on.
+        addLogFields({ requestId, ...(identity.caller ? { callerId: identity.caller.userId } : {}) });
+        return await options.context({ ...identity, requestId });
       } catch (error) {
         if (error instanceof InvalidAssertionError) {
           logger.warn(
@@ -108,10 +128,20 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     },
   });
 
-  serveRoutes(httpServer, { graphql, routes: options.routes, readiness: options.readiness, logger });
+  const metricsOrNot = metricsRoute(metrics);
+  const routes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> =>
+    (await metricsOrNot(req, res)) || ((await options.routes?.(req, res)) ?? false);
+  serveRoutes(httpServer, {
+    graphql,
+    routes,
+    readiness: options.readiness,
+    logger,
+    middleware: [accessLog(logger)],
+  });
 
   return {
     httpServer,
+    metrics,
     listen: async (port, host) => {
       await listen(httpServer, port, host);
       logger.info({ port }, `${options.name} subgraph listening`);

@@ -1,9 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import { InvalidEvent, decodeEventMessage, type DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
+import type { Registry } from 'prom-client';
 import { crashedForGood } from './crash.ts';
 import { attemptWithRetries, createDeadLetterQueue, type RetryPolicy } from './dead-letters.ts';
+import { consumerMetrics, measureConsumer } from './metrics.ts';
 import { consumerReadiness } from './readiness.ts';
+import { inConsumerSpan } from './tracing.ts';
 import { ensureTopics, subscribeWhenReady } from './topics.ts';
 
 /** Options of {@link startEventConsumer}. */
@@ -24,6 +27,8 @@ export interface EventConsumerOptions {
   /** Partitions worked on at once within this process. */
   concurrency?: number;
   retry?: RetryPolicy;
+  /** The process's metrics: messages, lag and each event's outcome and duration, by group. */
+  metrics?: Registry;
 }
 
 /** A running event consumer. */
@@ -52,6 +57,11 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   await consumer.connect();
   await subscribeWhenReady(consumer, options.topics, { fromBeginning: true });
   const crashed = crashedForGood(consumer);
+  const metrics = options.metrics ? consumerMetrics(options.metrics) : undefined;
+  if (options.metrics) measureConsumer(consumer, groupId, options.metrics);
+  const counted = (topic: string, type: string, outcome: 'ok' | 'dead_lettered' | 'invalid'): void => {
+    metrics?.events.inc({ group: groupId, topic, type, outcome });
+  };
   await consumer.run({
     // One partition's retries must not hold up the others.
     partitionsConsumedConcurrently: options.concurrency ?? 3,
@@ -64,15 +74,24 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       } catch (error) {
         if (!(error instanceof InvalidEvent)) throw error;
         await deadLetters.send(source, error, 1);
+        counted(topic, 'unknown', 'invalid');
         return;
       }
-      const outcome = await attemptWithRetries(() => handle(event), {
-        heartbeat: () => payload.heartbeat(),
-        logger,
-        ...(options.retry ? { policy: options.retry } : {}),
-        what: { topic, partition, offset: message.offset, eventId: event.id, type: event.type },
-      });
+      const endTimer = metrics?.eventDuration.startTimer({ group: groupId, type: event.type });
+      // The event's trace goes on here: what the handler queries and publishes joins it.
+      const outcome = await inConsumerSpan(
+        { groupId, topic, partition, offset: message.offset, headers: message.headers, event },
+        () =>
+          attemptWithRetries(() => handle(event), {
+            heartbeat: () => payload.heartbeat(),
+            logger,
+            ...(options.retry ? { policy: options.retry } : {}),
+            what: { topic, partition, offset: message.offset, eventId: event.id, type: event.type },
+          }),
+      );
+      endTimer?.();
       if (!outcome.ok) await deadLetters.send(source, outcome.error, outcome.attempts);
+      counted(topic, event.type, outcome.ok ? 'ok' : 'dead_lettered');
     },
   });
   logger.info({ groupId, topics: options.topics }, 'consuming events');

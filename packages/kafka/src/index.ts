@@ -67,3 +67,4 @@ export {
 } from './dead-letter-replay.ts';
 export type { DeadLetter, DeadLetterTopicSummary } from './dead-letter-replay.ts';
 export { consumerReadiness } from './readiness.ts';
+export { consumerMetrics, measureConsumer } from './metrics.ts';

@@ -16,6 +16,7 @@ import {
   type Producer,
 } from '../src/index.ts';
 import type { IHeaders } from 'kafkajs';
+import { Registry } from 'prom-client';
 
 /**
  * The event consumer against a real broker, on a topic of its own: a poison message (not an
@@ -97,7 +98,8 @@ describe('an event consumer with dead letters', () => {
       ],
     });
     const started = Date.now();
-    consumer = await startEventConsumer({ kafka, groupId, topics: [topic], logger, handle });
+    const metrics = new Registry();
+    consumer = await startEventConsumer({ kafka, groupId, topics: [topic], logger, handle, metrics });
     await eventually(async () => (applied.includes(good) ? true : undefined), {
       what: 'the good event after the poison ones',
       timeoutMs: 30_000,
@@ -108,6 +110,12 @@ describe('an event consumer with dead letters', () => {
     // The failing handler had its bounded tries, with backoff, and no more.
     expect(tries.get(failing)).toBe(4);
     expect(Date.now() - started).toBeLessThan(20_000);
+    // Each outcome is counted by event type: what a dashboard shows as the consumer's errors.
+    const outcomes = (await metrics.getSingleMetric('kafka_consumer_events_total')?.get())?.values ?? [];
+    const counted = (outcome: string, type: string): number =>
+      outcomes.find((sample) => sample.labels['outcome'] === outcome && sample.labels['type'] === type)?.value ?? 0;
+    expect([counted('ok', 'PaymentSucceeded'), counted('dead_lettered', 'PaymentSucceeded')]).toEqual([2, 1]);
+    expect(counted('invalid', 'unknown')).toBe(1);
 
     const letters = await eventually(
       async () => {

@@ -5,7 +5,7 @@
  */
 export { DEFAULT_SAMPLE_RATIO, LOCAL_TELEMETRY_PORTS, LOCAL_ZIPKIN_SPANS_URL, readTracingConfig } from './config.ts';
 export type { SpanExporterConfig, TracingConfig } from './config.ts';
-export { startTracing } from './tracing.ts';
+export { carryTraceContext, startTracing } from './tracing.ts';
 export type { Instrumented, Tracing, TracingLogger } from './tracing.ts';
 export {
   BoundedLabel,

@@ -9,9 +9,10 @@ import type { SpanExporterConfig, TracingConfig } from './config.ts';
  * - `http`: the requests a node:http server answers (one span per request, continuing the
  *   caller's W3C `traceparent`) and the node:http requests it sends;
  * - `undici`: what it sends with `fetch` (subgraph calls, the payment provider), each
- *   carrying the current trace on to the callee.
+ *   carrying the current trace on to the callee;
+ * - `pg`: each PostgreSQL query (the ORM's included) inside a traced piece of work.
  */
-export type Instrumented = 'http' | 'undici';
+export type Instrumented = 'http' | 'undici' | 'pg';
 
 /**
  * Modules whose loading an instrumentation must intercept. `fetch` reports through Node's
@@ -20,6 +21,8 @@ export type Instrumented = 'http' | 'undici';
 const HOOKED_MODULES: Record<Instrumented, readonly string[]> = {
   http: ['http', 'https', 'node:http', 'node:https'],
   undici: [],
+  // The ORM imports pg from ESM; pg loads pg-pool with require, which the SDK's own require hook sees.
+  pg: ['pg', 'pg-pool'],
 };
 
 /** Probes and scrapes run all day; a span per poll would bury the requests worth seeing. */
@@ -40,6 +43,11 @@ async function instrumentation(name: Instrumented): Promise<Instrumentation> {
     case 'undici': {
       const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
       return new UndiciInstrumentation({ requireParentforSpans: true });
+    }
+    case 'pg': {
+      const { PgInstrumentation } = await import('@opentelemetry/instrumentation-pg');
+      // Pool pings, sweeps and pruning run all day outside any request: no root spans for them.
+      return new PgInstrumentation({ requireParentSpan: true });
     }
   }
 }
@@ -129,4 +137,21 @@ function diagLogger(logger: TracingLogger): DiagLogger {
     debug: () => undefined,
     verbose: () => undefined,
   };
+}
+
+/**
+ * Carries W3C trace context through this process (async context and the `traceparent`
+ * propagator) without recording or exporting any span: what a test of propagation needs,
+ * e.g. that an outbox row's trace reaches the consumer of its event. Processes call
+ * {@link startTracing}, which sets both up with the SDK.
+ */
+export async function carryTraceContext(): Promise<void> {
+  const [{ context, propagation }, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }] =
+    await Promise.all([
+      import('@opentelemetry/api'),
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/core'),
+    ]);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 }

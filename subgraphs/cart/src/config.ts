@@ -5,6 +5,7 @@ import {
   type AssertionVerificationKey,
 } from '@emporium/auth';
 import { loadConfig, readDatabaseUrl, readStackEndpoints, type EnvReader } from '@emporium/config';
+import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
 import { CATALOGUE_PRODUCTS_TOPIC } from './events/product-changed.event.ts';
 
 /** Settings the cart subgraph and its worker share. */
@@ -17,6 +18,8 @@ interface CartCommonConfig {
 /** The cart subgraph's settings, read once at start-up. */
 export interface CartConfig extends CartCommonConfig {
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
   routerKey: AssertionVerificationKey;
   /** The order service's public key (ORDER_SERVICE_PUBLIC_KEY): the only caller of the checkout snapshot. */
@@ -29,6 +32,8 @@ export interface CartConfig extends CartCommonConfig {
 export interface CartWorkerConfig extends CartCommonConfig {
   /** Serves GET /health for the supervisor and orchestrators; the worker has no API. */
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   brokers: string[];
   /** The product table's change stream (cdc-connectors/catalogue.json). */
   catalogueTopic: string;
@@ -49,6 +54,7 @@ export function readCartConfig(source?: NodeJS.ProcessEnv): CartConfig {
     (env) => ({
       ...common(env),
       port: env.int('CART_PORT', 4004, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'cart'),
       routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
       orderServiceKey: env.parsed('ORDER_SERVICE_PUBLIC_KEY', (value) =>
         assertionVerificationKey(ORDER_SERVICE_ISSUER, value),
@@ -64,6 +70,7 @@ export function readCartWorkerConfig(source?: NodeJS.ProcessEnv): CartWorkerConf
     (env) => ({
       ...common(env),
       port: env.int('CART_WORKER_PORT', 4104, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'cart-worker'),
       brokers: readStackEndpoints(env).kafka.brokers,
       catalogueTopic: env.string('CATALOGUE_TOPIC', CATALOGUE_PRODUCTS_TOPIC),
       guestCartTtlDays: env.int('GUEST_CART_TTL_DAYS', 7, { min: 1, max: 90 }),

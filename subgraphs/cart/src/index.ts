@@ -1,35 +1,45 @@
 /** Bootstrap only: config → ORM (migrated) → server (GraphQL and the checkout snapshot). */
-import { createOrm, migrate, pingDatabase } from '@emporium/db';
-import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
-import { checkoutSnapshotRoute } from './checkout-snapshot.route.ts';
+import { startTracing } from '@emporium/telemetry';
 import { readCartConfig } from './config.ts';
-import { contextFactory } from './context.ts';
-import { entities } from './entities/index.ts';
-import { migrations } from './migrations/index.ts';
-import { buildSchema } from './schema.ts';
-import { CartService } from './services/cart.service.ts';
-import { InventoryService } from './services/inventory.service.ts';
 
 const config = readCartConfig();
 const logger = createLogger('cart', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { NotificationWatch, createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const { checkoutSnapshotRoute } = await import('./checkout-snapshot.route.ts');
+const { contextFactory } = await import('./context.ts');
+const { entities } = await import('./entities/index.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { buildSchema } = await import('./schema.ts');
+const { CartService } = await import('./services/cart.service.ts');
+const { CATALOGUE_REPLICA_CHANNEL } = await import('./services/catalogue-replica.service.ts');
+const { InventoryService } = await import('./services/inventory.service.ts');
+
 const database = { service: 'cart', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger });
 await migrate(orm, database);
 
 const carts = new CartService({ maxLineQuantity: config.maxLineQuantity });
+// setStock right after createProduct waits on this for the replica to catch up.
+const replica = new NotificationWatch({ ...database, channel: CATALOGUE_REPLICA_CHANNEL, logger });
 const server = await createSubgraphServer({
   name: 'cart',
   readiness: { postgres: () => pingDatabase(orm) },
   schema: buildSchema(),
   routerKey: config.routerKey,
   logger,
-  context: contextFactory({ orm, carts, inventory: new InventoryService() }),
+  context: contextFactory({ orm, carts, inventory: new InventoryService({ replica }) }),
   routes: checkoutSnapshotRoute({ orm, carts, orderServiceKey: config.orderServiceKey, logger }),
 });
 await server.listen(config.port, config.host);
 
 runUntilSignalled(logger, async () => {
   await server.stop();
+  await replica.close();
   await orm.close();
+  // Last, so the spans of the requests drained above are sent too.
+  await tracing.shutdown();
 });

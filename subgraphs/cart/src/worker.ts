@@ -4,28 +4,28 @@
  * the pruning of event tables → GET /health. Run it beside the cart subgraph; replicas share
  * the topics' partitions through the consumer groups.
  */
-import {
-  EVENT_PRUNE_INTERVAL_MS,
-  WORKER_DATABASE_TIMEOUTS,
-  createOrm,
-  migrate,
-  pingDatabase,
-  pruneEventTables,
-} from '@emporium/db';
-import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
-import { crashedForGood, createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
+import { createMetricsRegistry, metricsRoute, startTracing } from '@emporium/telemetry';
 import { readCartWorkerConfig } from './config.ts';
-import { entities } from './entities/index.ts';
-import { startCatalogueConsumer } from './events/consumers/catalogue.consumer.ts';
-import { startInventoryConsumer } from './events/consumers/inventory.consumer.ts';
-import { expireAllGuestCarts } from './jobs/guest-cart-expiry.job.ts';
-import { migrations } from './migrations/index.ts';
-import { CatalogueReplicaService } from './services/catalogue-replica.service.ts';
-import { InventoryService } from './services/inventory.service.ts';
 
 const config = readCartWorkerConfig();
 const logger = createLogger('cart-worker', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { EVENT_PRUNE_INTERVAL_MS, WORKER_DATABASE_TIMEOUTS, createOrm, migrate, pingDatabase, pruneEventTables } =
+  await import('@emporium/db');
+const { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } =
+  await import('@emporium/graphql-server');
+const { crashedForGood, createKafka, measureConsumer } = await import('@emporium/kafka');
+const { CATALOGUE_GROUP, startCatalogueConsumer } = await import('./events/consumers/catalogue.consumer.ts');
+const { startInventoryConsumer } = await import('./events/consumers/inventory.consumer.ts');
+const { expireAllGuestCarts } = await import('./jobs/guest-cart-expiry.job.ts');
+const { entities } = await import('./entities/index.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { CatalogueReplicaService } = await import('./services/catalogue-replica.service.ts');
+const { InventoryService } = await import('./services/inventory.service.ts');
+
+const metrics = createMetricsRegistry('cart-worker');
 const database = { service: 'cart', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger, timeouts: WORKER_DATABASE_TIMEOUTS });
 await migrate(orm, database);
@@ -38,11 +38,13 @@ const catalogue = await startCatalogueConsumer({
   topic: config.catalogueTopic,
   logger: logger.child({ consumer: 'catalogue' }),
 });
+measureConsumer(catalogue.consumer, CATALOGUE_GROUP, metrics);
 const inventory = await startInventoryConsumer({
   kafka,
   orm,
   inventory: new InventoryService(),
   logger: logger.child({ consumer: 'inventory' }),
+  metrics,
 });
 
 exitWhenCrashed(logger, 'catalogue', crashedForGood(catalogue.consumer));
@@ -60,15 +62,22 @@ const pruning = runPeriodically({
   task: () => pruneEventTables(orm.em.fork()),
 });
 
-const health = await serveWorkerHealth(config.port, config.host, {
-  postgres: () => pingDatabase(orm),
-  'kafka:catalogue': () => catalogue.ready(),
-  'kafka:inventory': () => inventory.ready(),
-});
+const health = await serveWorkerHealth(
+  config.port,
+  config.host,
+  {
+    postgres: () => pingDatabase(orm),
+    'kafka:catalogue': () => catalogue.ready(),
+    'kafka:inventory': () => inventory.ready(),
+  },
+  metricsRoute(metrics),
+);
 logger.info({ port: config.port }, 'cart worker running');
 
 runUntilSignalled(logger, async () => {
   health.close();
   await Promise.all([catalogue.stop(), inventory.stop(), guestCarts.stop(), pruning.stop()]);
   await orm.close();
+  // Last, so the spans of the work drained above are sent too.
+  await tracing.shutdown();
 });

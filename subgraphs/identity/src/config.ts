@@ -1,5 +1,6 @@
 import { ROUTER_ISSUER, assertionVerificationKey, type AssertionVerificationKey } from '@emporium/auth';
 import { loadConfig, readDatabaseUrl, type EnvReader } from '@emporium/config';
+import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
 import { OWASP_ARGON2ID, type PasswordHashParams } from './services/password.ts';
 import { parseKeyEncryptionKey } from './services/key-encryption.ts';
 
@@ -21,6 +22,8 @@ export interface SessionSettings {
 /** The identity subgraph's settings, read once at start-up. */
 export interface IdentityConfig {
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   databaseUrl: string;
   /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
@@ -58,6 +61,7 @@ export function readIdentityConfig(source?: NodeJS.ProcessEnv): IdentityConfig {
   return loadConfig(
     (env) => ({
       port: env.int('IDENTITY_PORT', 4001, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'identity'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       databaseUrl: readDatabaseUrl(env),
       routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),

@@ -1,24 +1,29 @@
 /** Bootstrap only: config → ORM (migrated) → signing keys (sealed, rotated) → server and jobs. */
-import { createOrm, migrate, pingDatabase } from '@emporium/db';
-import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
+import { startTracing } from '@emporium/telemetry';
 import { readIdentityConfig } from './config.ts';
-import { contextFactory } from './context.ts';
-import { entities } from './entities/index.ts';
-import { startSessionPruning } from './jobs/session-pruning.job.ts';
-import { startSigningKeyRotation } from './jobs/signing-key-rotation.job.ts';
-import { migrations } from './migrations/index.ts';
-import { jwksRoute } from './routes/jwks.route.ts';
-import { revokedSessionsRoute } from './routes/revoked-sessions.route.ts';
-import { buildSchema } from './schema.ts';
-import { KeyEncryption } from './services/key-encryption.ts';
-import { SessionService } from './services/session.service.ts';
-import { SigningKeyService } from './services/signing-key.service.ts';
-import { TokenService } from './services/token.service.ts';
-import { UserService } from './services/user.service.ts';
 
 const config = readIdentityConfig();
 const logger = createLogger('identity', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const { contextFactory } = await import('./context.ts');
+const { entities } = await import('./entities/index.ts');
+const { startSessionPruning } = await import('./jobs/session-pruning.job.ts');
+const { startSigningKeyRotation } = await import('./jobs/signing-key-rotation.job.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { jwksRoute } = await import('./routes/jwks.route.ts');
+const { revokedSessionsRoute } = await import('./routes/revoked-sessions.route.ts');
+const { buildSchema } = await import('./schema.ts');
+const { KeyEncryption } = await import('./services/key-encryption.ts');
+const { SessionService } = await import('./services/session.service.ts');
+const { SigningKeyService } = await import('./services/signing-key.service.ts');
+const { TokenService } = await import('./services/token.service.ts');
+const { UserService } = await import('./services/user.service.ts');
+const { PostgresLoginThrottle } = await import('./services/login-throttle.ts');
+
 const database = { service: 'identity', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger });
 await migrate(orm, database);
@@ -32,7 +37,8 @@ const keys = new SigningKeyService({
 await keys.rotateIfDue(orm.em.fork());
 await keys.reload(orm.em.fork());
 const sessions = new SessionService(new TokenService(keys, config.sessions.accessTokenTtlSeconds), config.sessions);
-const users = new UserService(config.password);
+const throttle = new PostgresLoginThrottle(orm);
+const users = new UserService(config.password, throttle);
 const revokedSessions = revokedSessionsRoute(sessions, orm);
 const jwks = jwksRoute(keys);
 
@@ -47,10 +53,12 @@ const server = await createSubgraphServer({
 });
 await server.listen(config.port, config.host);
 const rotation = startSigningKeyRotation(keys, orm, logger);
-const pruning = startSessionPruning(sessions, orm, logger);
+const pruning = startSessionPruning(sessions, throttle, orm, logger);
 
 runUntilSignalled(logger, async () => {
   await server.stop();
   await Promise.all([rotation.stop(), pruning.stop()]);
   await orm.close();
+  // Last, so the spans of the requests drained above are sent too.
+  await tracing.shutdown();
 });

@@ -7,6 +7,7 @@ import {
   type AssertionVerificationKey,
 } from '@emporium/auth';
 import { loadConfig, readDatabaseUrl, readStackEndpoints, type EnvReader } from '@emporium/config';
+import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
 
 /** Settings the order subgraph and its worker share. */
 export interface OrderDatabaseConfig {
@@ -17,6 +18,8 @@ export interface OrderDatabaseConfig {
 /** The order subgraph's settings, read once at start-up. */
 export interface OrderConfig extends OrderDatabaseConfig {
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
   routerKey: AssertionVerificationKey;
@@ -38,6 +41,8 @@ export interface OrderConfig extends OrderDatabaseConfig {
 export interface OrderWorkerConfig extends OrderDatabaseConfig {
   /** Serves GET /health for the supervisor and orchestrators; the worker has no API. */
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   brokers: string[];
   /** How often the sweeper looks for unpaid orders whose reservation lapsed. */
@@ -54,6 +59,7 @@ export function readOrderConfig(source?: NodeJS.ProcessEnv): OrderConfig {
     (env) => ({
       ...databaseSettings(env),
       port: env.int('ORDER_PORT', 4005, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'order'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
       orderServiceKey: env.parsed('ORDER_SERVICE_PRIVATE_KEY', (value) =>
@@ -75,6 +81,7 @@ export function readOrderWorkerConfig(source?: NodeJS.ProcessEnv): OrderWorkerCo
     (env) => ({
       ...databaseSettings(env),
       port: env.int('ORDER_WORKER_PORT', 4105, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'order-worker'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       brokers: readStackEndpoints(env).kafka.brokers,
       expirySweepSeconds: env.int('ORDER_EXPIRY_SWEEP_SECONDS', 5, { min: 1, max: 3600 }),

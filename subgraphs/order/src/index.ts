@@ -2,23 +2,28 @@
  * Bootstrap only: config → ORM (migrated) → the order events hub → server (GraphQL over
  * HTTP, subscriptions over WebSocket on the same port). The saga runs in worker.ts.
  */
-import { createOrm, migrate, pingDatabase } from '@emporium/db';
-import { createSubgraphServer, exitWhenCrashed, jsonRoute, runUntilSignalled } from '@emporium/graphql-server';
-import { createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
+import { startTracing } from '@emporium/telemetry';
 import { readOrderConfig } from './config.ts';
-import { contextFactory } from './context.ts';
-import { entities } from './entities/index.ts';
-import { migrations } from './migrations/index.ts';
-import { buildSchema } from './schema.ts';
-import { CheckoutService } from './services/checkout.service.ts';
-import { OrderService } from './services/order.service.ts';
-import { OrderEventsHub } from './subscriptions/order-events.hub.ts';
-import { OrderStatusStreamService } from './subscriptions/order-status-stream.ts';
-import { serveSubscriptions } from './subscriptions/subscription-server.ts';
 
 const config = readOrderConfig();
 const logger = createLogger('order', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createSubgraphServer, exitWhenCrashed, jsonRoute, runUntilSignalled } =
+  await import('@emporium/graphql-server');
+const { createKafka } = await import('@emporium/kafka');
+const { contextFactory } = await import('./context.ts');
+const { entities } = await import('./entities/index.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { buildSchema } = await import('./schema.ts');
+const { CheckoutService } = await import('./services/checkout.service.ts');
+const { OrderService } = await import('./services/order.service.ts');
+const { OrderEventsHub } = await import('./subscriptions/order-events.hub.ts');
+const { OrderStatusStreamService } = await import('./subscriptions/order-status-stream.ts');
+const { serveSubscriptions } = await import('./subscriptions/subscription-server.ts');
+
 const database = { service: 'order', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger });
 await migrate(orm, database);
@@ -72,4 +77,6 @@ runUntilSignalled(logger, async () => {
   await hub.stop();
   await server.stop();
   await orm.close();
+  // Last, so the spans of the requests drained above are sent too.
+  await tracing.shutdown();
 });

@@ -1,5 +1,6 @@
 import { ROUTER_ISSUER, assertionVerificationKey, type AssertionVerificationKey } from '@emporium/auth';
 import { loadConfig, readDatabaseUrl, readStackEndpoints, type EnvReader } from '@emporium/config';
+import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
 
 /** Settings the payment subgraph, its worker and its seed share. */
 export interface PaymentDatabaseConfig {
@@ -26,6 +27,8 @@ export interface ProviderSettings {
 /** The payment subgraph's settings, read once at start-up. */
 export interface PaymentSubgraphConfig extends PaymentDatabaseConfig {
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
   routerKey: AssertionVerificationKey;
@@ -36,6 +39,8 @@ export interface PaymentSubgraphConfig extends PaymentDatabaseConfig {
 export interface PaymentWorkerConfig extends PaymentDatabaseConfig {
   /** Serves GET /health for the supervisor and orchestrators; the worker has no API. */
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   brokers: string[];
   provider: ProviderSettings;
@@ -69,6 +74,7 @@ export function readPaymentConfig(source?: NodeJS.ProcessEnv): PaymentSubgraphCo
     (env) => ({
       ...databaseSettings(env),
       port: env.int('PAYMENT_PORT', 4006, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'payment'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
       provider: providerSettings(env),
@@ -82,6 +88,7 @@ export function readPaymentWorkerConfig(source?: NodeJS.ProcessEnv): PaymentWork
     (env) => ({
       ...databaseSettings(env),
       port: env.int('PAYMENT_WORKER_PORT', 4106, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'payment-worker'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       brokers: readStackEndpoints(env).kafka.brokers,
       provider: providerSettings(env),

@@ -1,19 +1,23 @@
 /** Bootstrap only: config → ORM (migrated) → server (GraphQL and the provider's webhook). The worker runs in worker.ts. */
-import { createOrm, migrate, pingDatabase } from '@emporium/db';
-import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
+import { startTracing } from '@emporium/telemetry';
 import { readPaymentConfig } from './config.ts';
-import { contextFactory } from './context.ts';
-import { entities } from './entities/index.ts';
-import { migrations } from './migrations/index.ts';
-import { providerWebhookRoute } from './provider-webhook.route.ts';
-import { buildSchema } from './schema.ts';
-import { paymentConfigView } from './services/payment-view.ts';
-import { PaymentService } from './services/payment.service.ts';
-import { ProviderClient } from './services/provider-client.ts';
 
 const config = readPaymentConfig();
 const logger = createLogger('payment', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { NotificationWatch, createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const { contextFactory } = await import('./context.ts');
+const { entities } = await import('./entities/index.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { providerWebhookRoute } = await import('./provider-webhook.route.ts');
+const { buildSchema } = await import('./schema.ts');
+const { paymentConfigView } = await import('./services/payment-view.ts');
+const { PAYABLE_ORDERS_CHANNEL, PaymentService } = await import('./services/payment.service.ts');
+const { ProviderClient } = await import('./services/provider-client.ts');
+
 const database = { service: 'payment', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger });
 await migrate(orm, database);
@@ -24,6 +28,8 @@ const provider = new ProviderClient({
   timeoutMs: config.provider.timeoutMs,
   logger,
 });
+// payOrder waits on this for the order read model to catch up with the order service.
+const readModel = new NotificationWatch({ ...database, channel: PAYABLE_ORDERS_CHANNEL, logger });
 const server = await createSubgraphServer({
   name: 'payment',
   readiness: { postgres: () => pingDatabase(orm) },
@@ -32,7 +38,7 @@ const server = await createSubgraphServer({
   logger,
   context: contextFactory({
     orm,
-    payments: new PaymentService({ provider, logger }),
+    payments: new PaymentService({ provider, logger, readModel }),
     paymentConfig: paymentConfigView(config.provider),
   }),
   routes: providerWebhookRoute({ orm, webhookSecret: config.provider.webhookSecret, logger }),
@@ -41,5 +47,8 @@ await server.listen(config.port, config.host);
 
 runUntilSignalled(logger, async () => {
   await server.stop();
+  await readModel.close();
   await orm.close();
+  // Last, so the spans of the requests drained above are sent too.
+  await tracing.shutdown();
 });

@@ -4,28 +4,28 @@
  * /health. Replicas share the order topic's partitions through the consumer group; the
  * reconciler's passes are idempotent, so replicas may overlap.
  */
-import {
-  EVENT_PRUNE_INTERVAL_MS,
-  WORKER_DATABASE_TIMEOUTS,
-  createOrm,
-  migrate,
-  pingDatabase,
-  pruneEventTables,
-} from '@emporium/db';
-import { TOPICS } from '@emporium/events';
-import { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
-import { createKafka, startEventConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
+import { createMetricsRegistry, metricsRoute, startTracing } from '@emporium/telemetry';
 import { readPaymentWorkerConfig } from './config.ts';
-import { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } from './consumers/payable-orders.consumer.ts';
-import { reconcilePayments } from './consumers/reconciler.ts';
-import { refundLatePayments } from './services/refund.service.ts';
-import { entities } from './entities/index.ts';
-import { migrations } from './migrations/index.ts';
-import { ProviderClient } from './services/provider-client.ts';
 
 const config = readPaymentWorkerConfig();
 const logger = createLogger('payment-worker', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { EVENT_PRUNE_INTERVAL_MS, WORKER_DATABASE_TIMEOUTS, createOrm, migrate, pingDatabase, pruneEventTables } =
+  await import('@emporium/db');
+const { TOPICS } = await import('@emporium/events');
+const { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } =
+  await import('@emporium/graphql-server');
+const { createKafka, startEventConsumer } = await import('@emporium/kafka');
+const { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } = await import('./consumers/payable-orders.consumer.ts');
+const { reconcilePayments } = await import('./consumers/reconciler.ts');
+const { refundLatePayments } = await import('./services/refund.service.ts');
+const { entities } = await import('./entities/index.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { ProviderClient } = await import('./services/provider-client.ts');
+
+const metrics = createMetricsRegistry('payment-worker');
 const database = { service: 'payment', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger, timeouts: WORKER_DATABASE_TIMEOUTS });
 await migrate(orm, database);
@@ -43,6 +43,7 @@ const consumer = await startEventConsumer({
   topics: [TOPICS.order],
   logger,
   handle: createPayableOrdersHandler({ orm, provider, logger }),
+  metrics,
 });
 exitWhenCrashed(logger, PAYABLE_ORDERS_CONSUMER, consumer.crashed);
 // Reconciles payments waiting for an outcome, and refunds late captures the consumer could not refund at the time.
@@ -63,10 +64,12 @@ const pruning = runPeriodically({
   task: () => pruneEventTables(orm.em.fork()),
 });
 
-const health = await serveWorkerHealth(config.port, config.host, {
-  postgres: () => pingDatabase(orm),
-  kafka: () => consumer.ready(),
-});
+const health = await serveWorkerHealth(
+  config.port,
+  config.host,
+  { postgres: () => pingDatabase(orm), kafka: () => consumer.ready() },
+  metricsRoute(metrics),
+);
 logger.info({ port: config.port }, 'payment worker running');
 
 runUntilSignalled(logger, async () => {
@@ -74,4 +77,6 @@ runUntilSignalled(logger, async () => {
   await consumer.stop();
   await Promise.all([reconciler.stop(), pruning.stop()]);
   await orm.close();
+  // Last, so the spans of the work drained above are sent too.
+  await tracing.shutdown();
 });

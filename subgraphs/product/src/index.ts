@@ -1,17 +1,21 @@
 /** Bootstrap only: config → ORM (migrated) → server. */
-import { createOrm, migrate, pingDatabase } from '@emporium/db';
-import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
+import { startTracing } from '@emporium/telemetry';
 import { readProductConfig } from './config.ts';
-import { contextFactory } from './context.ts';
-import { entities } from './entities/index.ts';
-import { migrations } from './migrations/index.ts';
-import { buildSchema } from './schema.ts';
-import { CatalogueService } from './services/catalogue.service.ts';
-import { ReviewService } from './services/review.service.ts';
 
 const config = readProductConfig();
 const logger = createLogger('product', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
+const { createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const { contextFactory } = await import('./context.ts');
+const { entities } = await import('./entities/index.ts');
+const { migrations } = await import('./migrations/index.ts');
+const { buildSchema } = await import('./schema.ts');
+const { CatalogueService } = await import('./services/catalogue.service.ts');
+const { ReviewService } = await import('./services/review.service.ts');
+
 const database = { service: 'product', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger });
 await migrate(orm, database);
@@ -34,4 +38,6 @@ await server.listen(config.port, config.host);
 runUntilSignalled(logger, async () => {
   await server.stop();
   await orm.close();
+  // Last, so the spans of the requests drained above are sent too.
+  await tracing.shutdown();
 });

@@ -1,5 +1,6 @@
 import { ROUTER_ISSUER, assertionVerificationKey, type AssertionVerificationKey } from '@emporium/auth';
 import { loadConfig, readStackEndpoints, serviceDatabaseUrl, type EnvReader } from '@emporium/config';
+import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
 
 /** Settings every search process shares: where the index is and what it is called. */
 export interface SearchIndexConfig {
@@ -12,6 +13,8 @@ export interface SearchIndexConfig {
 /** The search subgraph's settings, read once at start-up. */
 export interface SearchConfig extends SearchIndexConfig {
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   /** The router's public key (ROUTER_PUBLIC_KEY): subgraphs can check assertions, never sign them. */
   routerKey: AssertionVerificationKey;
@@ -27,6 +30,8 @@ export interface SearchConfig extends SearchIndexConfig {
 export interface IndexerConfig extends SearchIndexConfig {
   /** Serves GET /health for the supervisor and orchestrators; the indexer has no API. */
   port: number;
+  /** Where this process's spans go (the standard OTEL_* variables). */
+  tracing: TracingConfig;
   host: string;
   brokers: string[];
   groupId: string;
@@ -52,6 +57,7 @@ export function readSearchConfig(source?: NodeJS.ProcessEnv): SearchConfig {
     (env) => ({
       ...indexSettings(env),
       port: env.int('SEARCH_PORT', 4003, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'search'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       routerKey: env.parsed('ROUTER_PUBLIC_KEY', (value) => assertionVerificationKey(ROUTER_ISSUER, value)),
       requestTimeoutMs: env.int('SEARCH_TIMEOUT_MS', 1200, { min: 100, max: 30_000 }),
@@ -65,6 +71,7 @@ export function readIndexerConfig(source?: NodeJS.ProcessEnv): IndexerConfig {
     (env) => ({
       ...indexSettings(env),
       port: env.int('SEARCH_INDEXER_PORT', 4103, { min: 1, max: 65535 }),
+      tracing: readTracingConfig(env, 'search-indexer'),
       host: env.string('SERVICE_HOST', '127.0.0.1'),
       brokers: readStackEndpoints(env).kafka.brokers,
       groupId: env.string('SEARCH_INDEXER_GROUP', 'search-indexer'),

@@ -3,16 +3,20 @@
  * it reads the product index the indexer (src/indexer/) keeps. It starts without
  * Elasticsearch too: searches then fail fast while the rest of the supergraph works.
  */
-import { createElasticsearch, pingElasticsearch } from '@emporium/elasticsearch';
-import { createSubgraphServer, runUntilSignalled } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
+import { startTracing } from '@emporium/telemetry';
 import { readSearchConfig } from './config.ts';
-import { contextFactory } from './context.ts';
-import { buildSchema } from './schema.ts';
-import { SearchService } from './services/search.service.ts';
 
 const config = readSearchConfig();
 const logger = createLogger('search', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, undici), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici'], logger });
+const { createElasticsearch, pingElasticsearch } = await import('@emporium/elasticsearch');
+const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const { contextFactory } = await import('./context.ts');
+const { buildSchema } = await import('./schema.ts');
+const { SearchService } = await import('./services/search.service.ts');
+
 // Interactive: a short timeout and no retries, so a dead cluster costs a search ~1.2 s at most.
 const client = createElasticsearch({
   url: config.elasticsearchUrl,
@@ -33,4 +37,6 @@ await server.listen(config.port, config.host);
 runUntilSignalled(logger, async () => {
   await server.stop();
   await client.close();
+  // Last, so the spans of the requests drained above are sent too.
+  await tracing.shutdown();
 });

@@ -4,17 +4,22 @@
  * Run it beside the search subgraph; replicas share the topics' partitions through the
  * consumer group.
  */
-import { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } from '@emporium/graphql-server';
-import { createElasticsearch, pingElasticsearch } from '@emporium/elasticsearch';
-import { crashedForGood, createKafka } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
+import { createMetricsRegistry, metricsRoute, startTracing } from '@emporium/telemetry';
 import { readIndexerConfig } from '../config.ts';
-import { ensureIndex, indexNames } from '../search-index/products-index.ts';
-import { CatalogueIndexer } from './catalogue-indexer.ts';
-import { startIndexerConsumer } from './indexer.consumer.ts';
 
 const config = readIndexerConfig();
 const logger = createLogger('search-indexer', { level: config.logLevel });
+// Tracing intercepts modules as they load (node:http, undici), so the rest is imported only once it runs.
+const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici'], logger });
+const { exitWhenCrashed, runUntilSignalled, serveWorkerHealth } = await import('@emporium/graphql-server');
+const { createElasticsearch, pingElasticsearch } = await import('@emporium/elasticsearch');
+const { crashedForGood, createKafka, measureConsumer } = await import('@emporium/kafka');
+const { ensureIndex, indexNames } = await import('../search-index/products-index.ts');
+const { CatalogueIndexer } = await import('./catalogue-indexer.ts');
+const { startIndexerConsumer } = await import('./indexer.consumer.ts');
+
+const metrics = createMetricsRegistry('search-indexer');
 const client = createElasticsearch({ url: config.elasticsearchUrl });
 const names = indexNames(config.indexAlias);
 const created = await ensureIndex(client, names);
@@ -30,16 +35,21 @@ const running = await startIndexerConsumer({
   indexer,
   logger,
 });
+measureConsumer(running.consumer, config.groupId, metrics);
 
 exitWhenCrashed(logger, 'indexer', crashedForGood(running.consumer));
-const health = await serveWorkerHealth(config.port, config.host, {
-  elasticsearch: () => pingElasticsearch(client),
-  kafka: () => running.ready(),
-});
+const health = await serveWorkerHealth(
+  config.port,
+  config.host,
+  { elasticsearch: () => pingElasticsearch(client), kafka: () => running.ready() },
+  metricsRoute(metrics),
+);
 logger.info({ port: config.port }, 'search indexer running');
 
 runUntilSignalled(logger, async () => {
   health.close();
   await running.stop();
   await client.close();
+  // Last, so the spans of the work drained above are sent too.
+  await tracing.shutdown();
 });

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@emporium/db';
 import { TOPICS } from '@emporium/events';
-import { startEventConsumer, type EventConsumer, type createKafka } from '@emporium/kafka';
+import { startEventConsumer, type EventConsumer, type EventConsumerOptions, type createKafka } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
 import type { InventoryService } from '../../services/inventory.service.ts';
 
@@ -17,6 +17,7 @@ export async function startInventoryConsumer(options: {
   orm: MikroORM;
   inventory: InventoryService;
   logger: Logger;
+  metrics?: EventConsumerOptions['metrics'];
 }): Promise<EventConsumer> {
   const { orm, inventory, logger } = options;
   return startEventConsumer({
@@ -24,6 +25,7 @@ export async function startInventoryConsumer(options: {
     groupId: INVENTORY_GROUP,
     topics: [TOPICS.order],
     logger,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
     handle: async (event) => {
       const outcome = await inventory.handle({ em: orm.em.fork() }, event);
       logger.debug({ eventId: event.id, type: event.type, orderId: event.aggregateId, outcome }, 'order event applied');
