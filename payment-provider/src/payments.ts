@@ -1,9 +1,12 @@
 /**
  * The gateway's books, in memory (this simulates a third party; nothing here stands in for
  * Emporium's own storage): single-use card tokens, payment intents settled asynchronously,
- * and refunds. A card number lives only in its token and is dropped when the token is used.
+ * and refunds. No card number is kept: tokenizing keeps its brand, last four digits, a
+ * fingerprint and the outcome it will have. Every store is bounded (least recently used
+ * records go first, tokens also expire), so a long run or a flood cannot exhaust memory.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import * as cards from './cards.ts';
 import { ApiError, isObject, rejectUnknown } from './http.ts';
 
@@ -34,14 +37,25 @@ export interface CardToken {
   card: { brand: cards.CardBrand; last4: string };
 }
 
+/** What the book keeps of a tokenized card: never its number. */
 interface StoredToken extends CardToken {
-  number: string | null;
+  /** HMAC-SHA256 of the number under this process's key: the same card gives the same value, and it reveals nothing. */
+  fingerprint: string;
+  /** Decided at tokenization (the test cards), so the number need not be kept until the payment. */
+  outcome: cards.Outcome;
   usedBy: string | null;
 }
+
+/** Records kept per store (tokens, intents) unless configured. */
+export const DEFAULT_MAX_RECORDS = 100_000;
+/** An unused token is forgotten after this long, as gateways' tokens expire. */
+export const TOKEN_TTL_MS = 60 * 60_000;
 
 export interface PaymentBookOptions {
   outcomeDelayMs: number;
   slowCardDelayMs: number;
+  /** The most tokens, and the most intents, kept; the least recently used go first. */
+  maxRecords?: number;
   /** Called once per intent when it settles; `notify` is false for the lost-webhook card. */
   onSettled: (intent: PaymentIntent, notify: boolean) => void;
 }
@@ -62,13 +76,18 @@ function readMetadata(value: unknown): Record<string, string> {
 }
 
 export class PaymentBook {
-  readonly #tokens = new Map<string, StoredToken>();
-  readonly #intents = new Map<string, PaymentIntent>();
+  readonly #tokens: LRUCache<string, StoredToken>;
+  readonly #intents: LRUCache<string, PaymentIntent>;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #options: PaymentBookOptions;
+  /** Per process and never stored: fingerprints cannot be reversed by guessing numbers offline. */
+  readonly #fingerprintKey = randomBytes(32);
 
   constructor(options: PaymentBookOptions) {
     this.#options = options;
+    const max = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    this.#tokens = new LRUCache({ max, ttl: TOKEN_TTL_MS });
+    this.#intents = new LRUCache({ max });
   }
 
   tokenize(body: Record<string, unknown>): CardToken {
@@ -85,7 +104,8 @@ export class PaymentBook {
     const token: StoredToken = {
       id: newId('tok'),
       card: { brand: cards.cardBrand(number), last4: number.slice(-4) },
-      number,
+      fingerprint: createHmac('sha256', this.#fingerprintKey).update(number).digest('base64url'),
+      outcome: cards.cardOutcome(number),
       usedBy: null,
     };
     this.#tokens.set(token.id, token);
@@ -114,10 +134,7 @@ export class PaymentBook {
       failure_message: null,
       refunded: false,
     };
-    if (token !== undefined) {
-      token.usedBy = intent.id;
-      token.number = null;
-    }
+    if (token !== undefined) token.usedBy = intent.id;
     this.#intents.set(intent.id, intent);
     this.#settleLater(intent, outcome);
     return view(intent);
@@ -147,6 +164,11 @@ export class PaymentBook {
     return { id: newId('re'), status: 'succeeded', payment_intent: intent.id, amount: intent.amount };
   }
 
+  /** Everything the book holds, for tests that check what it keeps and how much. */
+  records(): { tokens: readonly object[]; intents: readonly PaymentIntent[] } {
+    return { tokens: [...this.#tokens.values()], intents: [...this.#intents.values()].map(view) };
+  }
+
   stop(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
@@ -160,10 +182,10 @@ export class PaymentBook {
       const id = method['token'];
       const token = typeof id === 'string' ? this.#tokens.get(id) : undefined;
       if (token === undefined) throw invalid('invalid_token', 'No such token');
-      if (token.usedBy !== null || token.number === null) {
+      if (token.usedBy !== null) {
         throw invalid('token_already_used', 'This token has already been used; tokenize the card again');
       }
-      return { outcome: cards.cardOutcome(token.number), token };
+      return { outcome: token.outcome, token };
     }
     if (method['type'] === 'upi') {
       rejectUnknown(method, ['type', 'vpa'], 'payment_method.');

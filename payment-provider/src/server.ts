@@ -36,6 +36,8 @@ export interface ProviderServerOptions {
   webhookTimeoutMs?: number;
   /** How long a request hit by the timeout fault holds its socket before closing it; 30 s. */
   timeoutHoldMs?: number;
+  /** The most tokens, payment intents and idempotency keys each kept in memory; 100,000. */
+  maxRecords?: number;
 }
 
 export interface ProviderServer {
@@ -112,7 +114,7 @@ async function close(server: Server): Promise<void> {
 export function createProviderServer(options: ProviderServerOptions): ProviderServer {
   const logger = options.logger ?? createLogger('payment-provider', { level: 'silent' });
   const timeoutHoldMs = options.timeoutHoldMs ?? 30_000;
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(options.maxRecords ? { maxKeys: options.maxRecords } : {});
   const held = new Set<NodeJS.Timeout>();
   let faults: Faults = { ...NO_FAULTS };
 
@@ -127,6 +129,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
   const book = new PaymentBook({
     outcomeDelayMs: options.outcomeDelayMs ?? 200,
     slowCardDelayMs: options.slowCardDelayMs ?? 3000,
+    ...(options.maxRecords ? { maxRecords: options.maxRecords } : {}),
     onSettled: (intent, notify) => {
       logger.info({ intent: intent.id, status: intent.status, failureCode: intent.failure_code }, 'payment settled');
       if (!notify) {

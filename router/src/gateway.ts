@@ -11,6 +11,8 @@ import type { RouterConfig } from './config.ts';
 export interface RouterContext extends BaseContext {
   caller: Caller | null;
   requestId: string;
+  /** The client's address (the socket's peer), signed on so subgraphs can limit per client. */
+  clientAddress?: string;
 }
 
 const isRouterContext = (context: unknown): context is RouterContext =>
@@ -53,7 +55,11 @@ export function createGateway(config: RouterConfig, signingKey: AssertionSigning
           const identity = isRouterContext(context) ? context : { caller: null, requestId: 'gateway' };
           request.http?.headers.set(
             ROUTER_ASSERTION_HEADER,
-            await signRouterAssertion(signingKey, name, { caller: identity.caller, requestId: identity.requestId }),
+            await signRouterAssertion(signingKey, name, {
+              caller: identity.caller,
+              requestId: identity.requestId,
+              ...(identity.clientAddress ? { clientAddress: identity.clientAddress } : {}),
+            }),
           );
         },
       }),

@@ -12,6 +12,7 @@
  * the hot path (one sign per subgraph fetch): tens of microseconds per sign plus verify.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { isRole, type Caller } from './caller.ts';
 
@@ -117,18 +118,30 @@ export function generateAssertionKeyPair(): AssertionKeyPair {
 export interface RouterAssertion {
   caller: Caller | null;
   requestId: string;
+  /**
+   * The client's IP address as the router saw it, for limits per client (identity's
+   * failed-login throttle). Optional: internal callers have none, and anything that is
+   * not an IP address is left out rather than trusted.
+   */
+  clientAddress?: string;
 }
+
+/** An IP address, or undefined: the claim is a key in rate-limit tables, never free text. */
+const ipAddress = (value: unknown): string | undefined =>
+  typeof value === 'string' && isIP(value) !== 0 ? value : undefined;
 
 /** Signs the statement "this request comes from `signer.issuer`, on behalf of `caller`" for one audience. */
 export async function signRouterAssertion(
   signer: AssertionSigningKey,
   audience: string,
-  { caller, requestId }: RouterAssertion,
+  { caller, requestId, clientAddress }: RouterAssertion,
 ): Promise<string> {
+  const cip = ipAddress(clientAddress);
   const jwt = new SignJWT({
     roles: caller?.roles ?? [],
     rid: requestId,
     ...(caller?.sessionId ? { sid: caller.sessionId } : {}),
+    ...(cip ? { cip } : {}),
   })
     .setProtectedHeader({ alg: ASSERTION_ALGORITHM, kid: signer.kid })
     .setIssuer(signer.issuer)
@@ -173,7 +186,8 @@ export async function verifyRouterAssertion(
     // The session the user's token belongs to, for identity's logout.
     const sessionId = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
     const caller = payload.sub ? { userId: payload.sub, roles, ...(sessionId ? { sessionId } : {}) } : null;
-    return { caller, requestId };
+    const clientAddress = ipAddress(payload['cip']);
+    return { caller, requestId, ...(clientAddress ? { clientAddress } : {}) };
   } catch (error) {
     if (error instanceof InvalidAssertionError) throw error;
     if (error instanceof errors.JOSEError) throw new InvalidAssertionError(error.code);

@@ -30,6 +30,23 @@ describe('router assertions', () => {
     });
   });
 
+  it("carries the client's address when it is an IP address, and leaves anything else out", async () => {
+    for (const clientAddress of ['203.0.113.7', '2001:db8::1', '::ffff:198.51.100.2']) {
+      const token = await signRouterAssertion(signer, 'identity', { caller: null, requestId: 'r', clientAddress });
+      await expect(verifyRouterAssertion(verifier, 'identity', token)).resolves.toEqual({
+        caller: null,
+        requestId: 'r',
+        clientAddress,
+      });
+    }
+    const junk = await signRouterAssertion(signer, 'identity', {
+      caller: null,
+      requestId: 'r',
+      clientAddress: 'x; DROP',
+    });
+    await expect(verifyRouterAssertion(verifier, 'identity', junk)).resolves.toEqual({ caller: null, requestId: 'r' });
+  });
+
   it('rejects an assertion for another subgraph, one signed with another key, and none at all', async () => {
     const token = await signRouterAssertion(signer, 'product', { caller, requestId: 'r' });
     await expect(verifyRouterAssertion(verifier, 'order', token)).rejects.toBeInstanceOf(InvalidAssertionError);

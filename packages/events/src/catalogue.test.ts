@@ -47,6 +47,7 @@ const EXAMPLES: { [T in EventType]: EventPayloads[T] } = {
   PaymentSubmitted: { orderId: ORDER, paymentId: OTHER, amount: USD(2198), at: AT },
   PaymentSucceeded: { orderId: ORDER, paymentId: OTHER, amount: USD(2198), at: AT },
   PaymentFailed: { orderId: ORDER, paymentId: OTHER, reason: 'card_declined', at: AT },
+  PaymentRefunded: { orderId: ORDER, paymentId: OTHER, amount: USD(2198), at: AT },
 };
 
 describe('event catalogue', () => {

@@ -104,6 +104,18 @@ export interface PaymentFailed {
   at: string;
 }
 
+/**
+ * Fired when money captured for an order went back to the shopper: a payment that arrived
+ * after the order had ended unpaid, or a second capture of an order already paid. The
+ * order keeps its status; its history records the refund.
+ */
+export interface PaymentRefunded {
+  orderId: string;
+  paymentId: string;
+  amount: EventMoney;
+  at: string;
+}
+
 /** Every event type with its payload. */
 export interface EventPayloads {
   OrderPlaced: OrderPlaced;
@@ -115,6 +127,7 @@ export interface EventPayloads {
   PaymentSubmitted: PaymentSubmitted;
   PaymentSucceeded: PaymentSucceeded;
   PaymentFailed: PaymentFailed;
+  PaymentRefunded: PaymentRefunded;
 }
 export type EventType = keyof EventPayloads;
 
@@ -129,6 +142,7 @@ export const EVENT_TOPICS: { readonly [T in EventType]: { topic: Topic; aggregat
   PaymentSubmitted: { topic: TOPICS.payment, aggregateType: 'payment' },
   PaymentSucceeded: { topic: TOPICS.payment, aggregateType: 'payment' },
   PaymentFailed: { topic: TOPICS.payment, aggregateType: 'payment' },
+  PaymentRefunded: { topic: TOPICS.payment, aggregateType: 'payment' },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_TOPICS) as EventType[];

@@ -11,6 +11,8 @@ export interface IdentityContext {
   em: EntityManager;
   caller: Caller | null;
   requestId: string;
+  /** The client's IP address as the router saw it; failed sign-ins are throttled per client too. */
+  clientAddress: string | undefined;
   loaders: { userById: DataLoader<string, User | null> };
   /** Users who registered or signed in during this request: their payload may show them their email. */
   signedIn: Set<string>;
@@ -20,12 +22,13 @@ export interface IdentityContext {
 
 /** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */
 export function contextFactory(deps: { orm: MikroORM; sessions: SessionService; users: UserService }) {
-  return ({ caller, requestId }: RequestIdentity): IdentityContext => {
+  return ({ caller, requestId, clientAddress }: RequestIdentity): IdentityContext => {
     const em = deps.orm.em.fork();
     return {
       em,
       caller,
       requestId,
+      clientAddress,
       sessions: deps.sessions,
       users: deps.users,
       signedIn: new Set(),

@@ -7,6 +7,7 @@ import { contextFactory, type IdentityContext } from '../src/context.ts';
 import { entities } from '../src/entities/index.ts';
 import { migrations } from '../src/migrations/index.ts';
 import { KeyEncryption } from '../src/services/key-encryption.ts';
+import { PostgresLoginThrottle, type ThrottlePolicy } from '../src/services/login-throttle.ts';
 import type { PasswordHashParams } from '../src/services/password.ts';
 import { SessionService } from '../src/services/session.service.ts';
 import { SigningKeyService } from '../src/services/signing-key.service.ts';
@@ -32,13 +33,18 @@ export interface IdentityHarness {
   keys: SigningKeyService;
   sessions: SessionService;
   users: UserService;
-  /** A request context, as the subgraph builds one, for `caller`. */
-  context(caller?: IdentityContext['caller']): IdentityContext;
+  throttle: PostgresLoginThrottle;
+  /** A request context, as the subgraph builds one, for `caller` (from `clientAddress`, if given). */
+  context(caller?: IdentityContext['caller'], clientAddress?: string): IdentityContext;
   close(): Promise<void>;
 }
 
 export async function startIdentity(
-  options: { password?: PasswordHashParams; onQuery?: (sql: string) => void } = {},
+  options: {
+    password?: PasswordHashParams;
+    onQuery?: (sql: string) => void;
+    throttle?: { account?: ThrottlePolicy; client?: ThrottlePolicy };
+  } = {},
 ): Promise<IdentityHarness> {
   const database = await createScratchDatabase('identity');
   const logger = createLogger('test', { level: 'silent' });
@@ -55,7 +61,8 @@ export async function startIdentity(
     throw error;
   }
   const sessions = new SessionService(new TokenService(keys, SETTINGS.accessTokenTtlSeconds), SETTINGS);
-  const users = new UserService(options.password ?? CHEAP_PASSWORDS);
+  const throttle = new PostgresLoginThrottle(orm, options.throttle);
+  const users = new UserService(options.password ?? CHEAP_PASSWORDS, throttle);
   const factory = contextFactory({ orm, sessions, users });
   return {
     database,
@@ -64,7 +71,9 @@ export async function startIdentity(
     keys,
     sessions,
     users,
-    context: (caller = null) => factory({ caller, requestId: 'test' }),
+    throttle,
+    context: (caller = null, clientAddress) =>
+      factory({ caller, requestId: 'test', ...(clientAddress ? { clientAddress } : {}) }),
     close: async () => {
       await orm.close();
       await database.drop();

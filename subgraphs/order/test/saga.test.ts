@@ -180,6 +180,42 @@ describe('order saga', () => {
   });
 });
 
+describe('refunds', () => {
+  const refunded = (orderId: string, amountMinor: number) =>
+    event('PaymentRefunded', {
+      orderId,
+      paymentId: randomUUID(),
+      amount: { amountMinor, currencyCode: 'USD' },
+      at: now(),
+    });
+
+  it('records a refund in the history of an order, which keeps its status, once', async () => {
+    const orderId = await placeOrder();
+    for (const step of [stockReserved(orderId), paymentSubmitted(orderId), paymentSucceeded(orderId)]) {
+      await handle(step);
+    }
+    const before = await state(orderId);
+    expect(before).toMatchObject({ status: 'PAID', sequence: 4 });
+
+    const refund = refunded(orderId, 4999);
+    await handle(refund);
+    await handle(refund);
+    const after = await state(orderId);
+    expect(after.status).toBe('PAID');
+    expect(after.sequence).toBe(5);
+    expect(after.history).toEqual([...before.history, { sequence: 5, status: 'PAID', reason: 'Refunded 49.99 USD' }]);
+    // No transition, so no OrderStatusChanged for the stock and payment services to act on again.
+    expect(after.changes).toEqual(before.changes);
+    expect(await claimed(refund.id)).toBe(true);
+  });
+
+  it('claims and ignores a refund of an unknown order', async () => {
+    const refund = refunded(randomUUID(), 100);
+    await handle(refund);
+    expect(await claimed(refund.id)).toBe(true);
+  });
+});
+
 describe('expiry sweeper', () => {
   it('expires unpaid orders whose reservation lapsed, and nothing else', async () => {
     const lapsed = await placeOrder();

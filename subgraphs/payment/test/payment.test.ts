@@ -549,6 +549,16 @@ describe('reconciliation', () => {
   });
 });
 
+/** The order's outbox holds one PaymentRefunded, last, for the whole captured amount. */
+async function expectOneRefundEvent(orderId: string, paymentId: string): Promise<void> {
+  const events = await outbox(orderId);
+  const refunds = events.filter((event) => event.type === 'PaymentRefunded');
+  expect(refunds).toHaveLength(1);
+  expect(events.at(-1)?.type).toBe('PaymentRefunded');
+  const succeeded = events.find((event) => event.type === 'PaymentSucceeded');
+  expect(refunds[0]?.payload).toMatchObject({ orderId, paymentId, amount: succeeded?.payload['amount'] });
+}
+
 describe('refunds', () => {
   it('refunds a success that arrived after the order expired', async () => {
     const { caller, orderId, paymentId, intentId } = await processingPayment();
@@ -564,6 +574,7 @@ describe('refunds', () => {
     expect((await paymentRow(paymentId)).status).toBe('REFUNDED');
     expect((await intentAt(provider.url, intentId)).refunded).toBe(true);
     expect(await refundLatePayments(db.orm.em.fork(), client, silent, orderId)).toEqual([]);
+    await expectOneRefundEvent(orderId, paymentId);
   });
 
   it('refunds at once when an order with a captured payment is cancelled', async () => {
@@ -574,6 +585,10 @@ describe('refunds', () => {
     await handle(orderStatusChanged(orderId, caller.userId, 3, 'CANCELLED'));
     expect((await paymentRow(paymentId)).status).toBe('REFUNDED');
     expect((await intentAt(provider.url, intentId)).refunded).toBe(true);
+    // A redelivered cancellation and a later sweep refund nothing more and publish nothing more.
+    await handle(orderStatusChanged(orderId, caller.userId, 3, 'CANCELLED'));
+    expect(await refundLatePayments(db.orm.em.fork(), providerClient(provider.url), silent, orderId)).toEqual([]);
+    await expectOneRefundEvent(orderId, paymentId);
   });
 });
 

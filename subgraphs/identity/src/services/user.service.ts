@@ -1,8 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isRole, type Role } from '@emporium/auth';
+import { GraphQLError } from 'graphql';
 import { userError, type UserError } from '@emporium/graphql-server';
 import type { IdentityContext } from '../context.ts';
 import { UserSchema, type User } from '../entities/user.entity.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import { hashPassword, needsRehash, passwordWeakness, verifyPassword, type PasswordHashParams } from './password.ts';
 
 export interface SignedIn {
@@ -25,6 +27,12 @@ const failed = (...userErrors: UserError[]): SignedIn => ({
 const invalidCredentials = (): SignedIn =>
   failed(userError('INVALID_CREDENTIALS', 'The email or password is incorrect'));
 
+/** RATE_LIMITED: this account or client failed to sign in too often; nothing was checked. */
+const tooManyFailures = (retryAfterSeconds: number): GraphQLError =>
+  new GraphQLError('Too many failed sign-ins; try again later', {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds },
+  });
+
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 export const rolesOf = (user: User): Role[] => user.roles.filter(isRole);
 
@@ -36,9 +44,11 @@ export class UserService {
    */
   private readonly decoyHash: Promise<string>;
   private readonly hashParams: PasswordHashParams;
+  private readonly throttle: LoginThrottle;
 
-  constructor(hashParams: PasswordHashParams) {
+  constructor(hashParams: PasswordHashParams, throttle: LoginThrottle) {
     this.hashParams = hashParams;
+    this.throttle = throttle;
     this.decoyHash = hashPassword(crypto.randomUUID(), hashParams);
   }
 
@@ -79,10 +89,17 @@ export class UserService {
 
   async login(ctx: IdentityContext, input: { email: string; password: string }): Promise<SignedIn> {
     const email = normaliseEmail(input.email);
+    const keys = { email, clientAddress: ctx.clientAddress };
+    // Before any work: a throttled account or client is refused without a password check,
+    // the right password included, so a throttled guesser learns nothing. Known and unknown
+    // emails are counted alike, so the throttle tells nothing about which accounts exist.
+    const decision = await this.throttle.attempt(keys);
+    if (!decision.allowed) throw tooManyFailures(decision.retryAfterSeconds);
     if (input.password.length > 1024 || email.length > 254) return invalidCredentials();
     const user = await ctx.em.findOne(UserSchema, { email }, { populate: ['passwordHash'] });
     const matches = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
     if (!user || !matches) return invalidCredentials();
+    await this.throttle.succeeded(keys);
     if (needsRehash(user.passwordHash, this.hashParams)) {
       // The only moment the password is known: bring a hash from a weaker cost or scheme up to
       // today's. Conditional on the old hash, so a password changed meanwhile is never undone.

@@ -1,6 +1,7 @@
 import { claimEvent, type MikroORM } from '@emporium/db';
 import type { DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
+import { recordRefund } from '../services/order-refund.ts';
 import { rejectionReason, type OrderStatus } from '../services/order-status.ts';
 import { transition } from '../services/order-transition.ts';
 
@@ -22,13 +23,15 @@ export function sagaStep(event: DomainEvent): { orderId: string; to: OrderStatus
       return { orderId: event.payload.orderId, to: 'PAYMENT_FAILED', reason: event.payload.reason };
     default:
       // StockReleased and StockCommitted close inventory's side; the order already is final.
+      // PaymentRefunded moves no order either: it is recorded in the history (see the handler).
       return null;
   }
 }
 
 /**
- * Step 3 of the saga: applies inventory's and payment's events to orders. Each event is
- * claimed in the transaction of its transition, so a redelivery changes nothing; an event
+ * Step 3 of the saga: applies inventory's and payment's events to orders, and records
+ * refunds in their history. Each event is claimed in the transaction of its transition
+ * (or its refund's history row), so a redelivery changes nothing; an event
  * the lifecycle does not allow now (late, out of order, for an order already final) is
  * claimed all the same and changes nothing, rather than being retried forever.
  */
@@ -39,6 +42,11 @@ export function createOrderSagaHandler(deps: { orm: MikroORM; logger: Logger }) 
     await em.transactional(async (tx) => {
       if (!(await claimEvent(tx, ORDER_SAGA_CONSUMER, event.id))) {
         logger.debug({ eventId: event.id, type: event.type }, 'event applied before; skipped');
+        return;
+      }
+      if (event.type === 'PaymentRefunded') {
+        const refund = await recordRefund(tx, event.payload.orderId, event.payload.amount);
+        logger.info({ eventId: event.id, orderId: event.payload.orderId, ...refund }, 'refund recorded');
         return;
       }
       const step = sagaStep(event);

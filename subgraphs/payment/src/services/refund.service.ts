@@ -1,4 +1,4 @@
-import type { EntityManager } from '@emporium/db';
+import { appendToOutbox, type EntityManager } from '@emporium/db';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from './provider-client.ts';
 
@@ -9,7 +9,7 @@ import type { ProviderClient } from './provider-client.ts';
  * call, while another one was paid).
  */
 const REFUNDABLE_SQL = `
-  select p.id, p.order_id, p.provider_intent_id
+  select p.id, p.order_id, p.provider_intent_id, p.amount_minor, p.currency_code
   from payments p join payable_orders o on o.order_id = p.order_id
   where p.status = 'SUCCEEDED' and p.provider_intent_id is not null
     and (o.status in ('EXPIRED', 'CANCELLED', 'REJECTED')
@@ -19,7 +19,9 @@ const REFUNDABLE_SQL = `
 /**
  * Refunds what {@link REFUNDABLE_SQL} finds, for one order or all of them, each with
  * Idempotency-Key "refund-<payment id>" so a retry never refunds twice, and marks the
- * payment REFUNDED. A refund the provider could not take now is left for the next sweep.
+ * payment REFUNDED with PaymentRefunded in one transaction (so the order's history records
+ * it), once: only the update that finds the payment still SUCCEEDED writes the event. A
+ * refund the provider could not take now is left for the next sweep.
  * Returns the ids of the payments refunded.
  */
 export async function refundLatePayments(
@@ -28,7 +30,9 @@ export async function refundLatePayments(
   logger: Logger,
   orderId?: string,
 ): Promise<string[]> {
-  const candidates = await em.execute<{ id: string; order_id: string; provider_intent_id: string }[]>(
+  const candidates = await em.execute<
+    { id: string; order_id: string; provider_intent_id: string; amount_minor: string | number; currency_code: string }[]
+  >(
     `${REFUNDABLE_SQL}${orderId ? ' and p.order_id = ?' : ''} order by p.updated_at limit 100`,
     orderId ? [orderId] : [],
   );
@@ -42,10 +46,27 @@ export async function refundLatePayments(
       logger.warn({ ...log, result }, 'refund not taken; retrying on the next sweep');
       continue;
     }
-    await em.execute(
-      `update payments set status = 'REFUNDED', updated_at = clock_timestamp() where id = ? and status = 'SUCCEEDED'`,
-      [payment.id],
-    );
+    const marked = await em.transactional(async (tx) => {
+      const rows = await tx.execute<{ id: string }[]>(
+        `update payments set status = 'REFUNDED', updated_at = clock_timestamp()
+          where id = ? and status = 'SUCCEEDED' returning id`,
+        [payment.id],
+      );
+      // Another sweep (or the consumer) marked it first, and published the event with it.
+      if (rows.length === 0) return false;
+      await appendToOutbox(tx, {
+        type: 'PaymentRefunded',
+        aggregateId: payment.order_id,
+        payload: {
+          orderId: payment.order_id,
+          paymentId: payment.id,
+          amount: { amountMinor: Number(payment.amount_minor), currencyCode: payment.currency_code },
+          at: new Date().toISOString(),
+        },
+      });
+      return true;
+    });
+    if (!marked) continue;
     logger.info({ ...log, refundId: result.kind === 'ok' ? result.value.id : null }, 'late payment refunded');
     refunded.push(payment.id);
   }
