@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import { chromium, type Browser, type Page, type Request, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { eventually } from '@emporium/testing';
 import { repoRoot } from '../infra/src/config.ts';
@@ -67,6 +67,45 @@ function recordRouterRequests(page: Page): Record<string, unknown>[] {
   return bodies;
 }
 
+const SESSION_KEY = 'emporium.session';
+
+/** The session the page keeps in localStorage (shared by the tabs of one browser context). */
+async function storedSession(page: Page): Promise<{ token: string; refreshToken: string; expiresAt: string } | null> {
+  const raw = await page.evaluate((key) => localStorage.getItem(key), SESSION_KEY);
+  return raw === null ? null : (JSON.parse(raw) as { token: string; refreshToken: string; expiresAt: string });
+}
+
+/**
+ * Proxies the page's subscription sockets to the router, and can drop them as a network
+ * would: `drop()` closes the open socket (both ends) and refuses reconnections until
+ * `restore()`. The close codes are ones graphql-ws retries (1012 service restart, 1013 try
+ * again later), like the 1006 of a real cut.
+ */
+async function droppableSockets(page: Page): Promise<{ drop: () => void; restore: () => void; opened: () => number }> {
+  let open: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
+  let refusing = false;
+  let count = 0;
+  await page.routeWebSocket(/\/graphql$/, (socket) => {
+    if (refusing) {
+      void socket.close({ code: 1013, reason: 'still down' });
+      return;
+    }
+    count += 1;
+    open = { page: socket, server: socket.connectToServer() };
+  });
+  return {
+    drop: () => {
+      refusing = true;
+      void open?.server.close({ code: 1000, reason: 'dropped by the test' });
+      void open?.page.close({ code: 1012, reason: 'dropped by the test' });
+    },
+    restore: () => {
+      refusing = false;
+    },
+    opened: () => count,
+  };
+}
+
 describe('storefront', () => {
   it('loads the first page with at most 200 KB of gzipped JavaScript, and serves the manifest of its operations', async () => {
     const page = await newPage();
@@ -113,6 +152,7 @@ describe('storefront', () => {
       await shot(page, 'failed-flow');
     });
     const sent = recordRouterRequests(page);
+    const sockets = await droppableSockets(page);
     await page.goto('/');
 
     // Search with suggestions as you type.
@@ -125,6 +165,12 @@ describe('storefront', () => {
     await search.press('Enter');
     const result = page.getByRole('link', { name: product.name });
     await result.waitFor();
+    // The category facet, by name: search counts ids, the page names them.
+    const categoryFacet = page.getByRole('group', { name: 'Category' });
+    await categoryFacet.waitFor();
+    const categoryLabels = await categoryFacet.locator('.facet-value span:not(.count)').allTextContents();
+    expect(categoryLabels.length).toBeGreaterThan(0);
+    for (const label of categoryLabels) expect(label).not.toMatch(/^[0-9a-f-]{36}$/i);
     await shot(page, '02-search-results');
 
     // The product page; into the guest cart.
@@ -162,13 +208,37 @@ describe('storefront', () => {
       .poll(() => page.getByTestId('order-status').textContent(), { timeout: 30_000 })
       .toBe('Items reserved, awaiting payment');
     await expect.poll(() => page.getByTestId('countdown').textContent()).toMatch(/Pay within \d+:\d\d/);
+    // The reserved lines left the cart, and the header says so (not the count before checkout).
+    await expect.poll(() => page.getByTestId('cart-count').textContent()).toBe('0');
     await shot(page, '07-order-awaiting-payment');
+
+    // The live connection drops, and the declined payment happens while it is down: once the
+    // socket is back, the page fetches what it missed, so no status is lost.
+    const orderId = /\/orders\/([\w-]+)$/.exec(page.url())?.[1] ?? '';
+    const socketsBefore = sockets.opened();
+    sockets.drop();
 
     // A declined card: the reason, in words, and the form stays to pay again.
     await page.getByLabel('Card number').fill(CARD_DECLINED);
     await page.getByLabel('Expiry (MM/YY)').fill('12/30');
     await page.getByLabel('Security code').fill('123');
     await page.getByRole('button', { name: 'Pay now' }).click();
+    const token = (await storedSession(page))?.token ?? '';
+    await eventually(
+      async () => {
+        const order = await run<{ order: { status: string } | null }>('OrderStatus', { id: orderId }, { token });
+        return order.data?.order?.status === 'PAYMENT_FAILED' ? true : undefined;
+      },
+      { what: 'the declined payment recorded while the socket is down', timeoutMs: 30_000 },
+    );
+    sockets.restore();
+    await expect.poll(() => sockets.opened(), { timeout: 30_000 }).toBeGreaterThan(socketsBefore);
+    const missed = page.getByTestId('timeline').locator('li');
+    await expect
+      .poll(async () => Promise.all((await missed.all()).map((item) => item.getAttribute('data-status'))), {
+        timeout: 30_000,
+      })
+      .toEqual(expect.arrayContaining(['PAYMENT_PROCESSING', 'PAYMENT_FAILED']));
     await expect
       .poll(() => page.getByTestId('payment-failure').textContent(), { timeout: 30_000 })
       .toContain('Your card was declined');
@@ -213,6 +283,57 @@ describe('storefront', () => {
     }
     await page.context().close();
   }, 240_000);
+
+  it('refreshes an expiring session silently, once for two tabs, and both stay signed in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: STOREFRONT_URL });
+    const first = await context.newPage();
+    first.setDefaultTimeout(30_000);
+    await first.goto('/register?next=/orders');
+    await first.getByLabel('Your name').fill('Two Tabs');
+    await first.getByLabel('Email').fill(freshEmail('storefront-tabs'));
+    await first.getByLabel('Password').fill('correct horse battery staple');
+    await first.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(async () => (await storedSession(first))?.refreshToken ?? null).not.toBeNull();
+    const signedIn = await storedSession(first);
+    if (!signedIn) throw new Error('no session after registering');
+
+    // The access token about to expire (as it would be 14 minutes later): every tab that
+    // loads now must refresh before its first request, and they all load at once.
+    await first.evaluate(
+      ([key, session]) => {
+        localStorage.setItem(key, session);
+      },
+      [SESSION_KEY, JSON.stringify({ ...signedIn, expiresAt: new Date(Date.now() + 1000).toISOString() })] as const,
+    );
+    const second = await context.newPage();
+    second.setDefaultTimeout(30_000);
+    const refreshes: string[] = [];
+    for (const page of [first, second]) {
+      page.on('request', (request: Request) => {
+        if (request.url() !== ROUTER_URL || request.method() !== 'POST') return;
+        const body = request.postDataJSON() as { operationName?: string };
+        if (body.operationName === 'RefreshSession') refreshes.push(request.url());
+      });
+    }
+    await Promise.all([first.goto('/orders'), second.goto('/orders')]);
+    for (const page of [first, second]) {
+      await page.getByRole('heading', { name: 'Your orders' }).waitFor();
+    }
+
+    // One refresh between them: a second one with the same token would have ended the session.
+    await expect.poll(async () => (await storedSession(first))?.refreshToken).not.toBe(signedIn.refreshToken);
+    expect(refreshes).toHaveLength(1);
+    const refreshed = await storedSession(first);
+    expect(refreshed?.token).not.toBe(signedIn.token);
+    expect(Date.parse(refreshed?.expiresAt ?? '')).toBeGreaterThan(Date.now() + 60_000);
+    // Both tabs still signed in, with working tokens: a fresh load of each shows the orders page.
+    for (const page of [first, second]) {
+      await page.reload();
+      await page.getByRole('heading', { name: 'Your orders' }).waitFor();
+      expect(page.url()).toContain('/orders');
+    }
+    await context.close();
+  }, 120_000);
 
   it('fits a phone-width screen', async () => {
     const page = await newPage({ width: 390, height: 844 });

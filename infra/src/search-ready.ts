@@ -12,6 +12,8 @@ import { waitFor } from './process.ts';
 export interface SearchReadyOptions {
   alias?: string;
   timeoutMs?: number;
+  /** Called after each check with the documents indexed and the products to index. */
+  onProgress?: (indexed: number, rows: number) => void;
 }
 
 async function indexedCount(alias: string): Promise<number | undefined> {
@@ -41,6 +43,7 @@ export async function waitForSearchIndex(options: SearchReadyOptions = {}): Prom
   const ready = await waitFor(
     async () => {
       last = { indexed: (await indexedCount(alias)) ?? -1, rows: await catalogueCount() };
+      options.onProgress?.(Math.max(0, last.indexed), last.rows);
       return last.indexed === last.rows;
     },
     { timeoutMs, intervalMs: 500 },

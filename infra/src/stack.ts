@@ -6,12 +6,19 @@ import { elasticsearch } from './components/elasticsearch.ts';
 import { kafka } from './components/kafka.ts';
 import { ensureServiceDatabases, postgres } from './components/postgres.ts';
 import { prometheus, writeScrapeTargets } from './components/prometheus.ts';
+import { redis } from './components/redis.ts';
 import { zipkin } from './components/zipkin.ts';
 import { describeError, type Component, type Health } from './components/component.ts';
+import { needsDownload } from './artifacts.ts';
+import { javaBin } from './components/java.ts';
+import { requirePrerequisites } from './prerequisites.ts';
 import { tail, treeRssBytes, waitFor } from './process.ts';
 
-/** Every engine, in start order; `down` walks it backwards. Zipkin and Prometheus store traces and metrics. */
-export const COMPONENTS: readonly Component[] = [postgres, kafka, elasticsearch, connect, zipkin, prometheus];
+/**
+ * Every engine, in start order; `down` walks it backwards. Redis holds the counters router
+ * replicas share; Zipkin and Prometheus store traces and metrics.
+ */
+export const COMPONENTS: readonly Component[] = [postgres, kafka, elasticsearch, connect, redis, zipkin, prometheus];
 
 export function findComponent(name: string): Component {
   const component = COMPONENTS.find((candidate) => candidate.name === name);
@@ -86,6 +93,7 @@ async function bringUp(component: Component, report: (line: string) => void): Pr
  */
 export async function up(report: (line: string) => void = console.log): Promise<void> {
   mkdirSync(config.stateDir, { recursive: true });
+  await checkPrerequisites();
   const done = new Map<string, Promise<void>>();
   const launch = (component: Component): Promise<void> => {
     let promise = done.get(component.name);
@@ -103,6 +111,43 @@ export async function up(report: (line: string) => void = console.log): Promise<
   // A running Prometheus re-reads its targets: processes that gained metrics are scraped from now on.
   writeScrapeTargets();
   await provision();
+}
+
+/** Engines the machine must provide for, by the component that runs on them. */
+const JAVA_ENGINES = {
+  kafka: ['kafka'],
+  connect: ['kafka', 'debezium'],
+  zipkin: ['zipkin'],
+  elasticsearch: ['elasticsearch'],
+} as const satisfies Record<string, readonly ('kafka' | 'debezium' | 'elasticsearch' | 'zipkin')[]>;
+
+/**
+ * Before anything starts: Maven, Java 17+ and a Java 21+ JDK, for exactly the local
+ * components that are down (a running or external one needs nothing of the machine), all
+ * missing ones named at once with their install commands.
+ */
+async function checkPrerequisites(): Promise<void> {
+  const down = await Promise.all(
+    COMPONENTS.filter((component) => !component.external).map(async (component) =>
+      (await component.health()).ok ? [] : [component.name],
+    ),
+  ).then((names) => new Set(names.flat()));
+  const starting = (Object.keys(JAVA_ENGINES) as (keyof typeof JAVA_ENGINES)[]).filter((name) => down.has(name));
+  if (starting.length === 0) return;
+  const engines = starting.flatMap((name) => JAVA_ENGINES[name]);
+  await requirePrerequisites({
+    maven: needsDownload(engines),
+    java: starting.some((name) => name !== 'elasticsearch') ? javaBin() : undefined,
+    esJavaHome: starting.includes('elasticsearch') ? config.esJavaHome : undefined,
+    commands: [
+      ...(engines.includes('elasticsearch') && needsDownload(['elasticsearch'])
+        ? [{ command: 'unzip', aptPackage: 'unzip', reason: 'unpacks Elasticsearch' }]
+        : []),
+      ...(engines.includes('debezium') && needsDownload(['debezium'])
+        ? [{ command: 'tar', aptPackage: 'tar', reason: 'unpacks the Debezium connector' }]
+        : []),
+    ],
+  });
 }
 
 /**

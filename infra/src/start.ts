@@ -8,6 +8,8 @@ import { LOCAL_HOST } from '@emporium/config';
 import { METRICS_PATH } from '@emporium/telemetry';
 import { config } from './config.ts';
 import { registerConnectors } from './connectors.ts';
+import { printLine, startProgress } from './progress.ts';
+import { waitForSearchIndex } from './search-ready.ts';
 import { seed } from './seed.ts';
 import { formatTable, status, up } from './stack.ts';
 import { prometheus } from './components/prometheus.ts';
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   console.log('Starting the stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Elasticsearch, Zipkin, Prometheus)...');
   await up((line) => {
-    console.log(`  ${line}`);
+    printLine(`  ${line}`);
   });
 
   // First run only: a database that already has a catalogue keeps it.
@@ -30,16 +32,20 @@ async function main(): Promise<void> {
   console.log('Registering the CDC connectors...');
   await registerConnectors({
     report: (line) => {
-      console.log(`  ${line}`);
+      printLine(`  ${line}`);
     },
   });
 
   console.log('Starting the services...');
   const running = await startServices(SERVICE_STAGES, { env: platformEnv() });
 
+  await watchIndexBuild();
+
   const stack = await status();
+  // The storefront first: it is what a newcomer opens.
+  const services = [STOREFRONT, ...SERVICES.filter((service) => service !== STOREFRONT)];
   const rows = [
-    ...SERVICES.map((service) => ({
+    ...services.map((service) => ({
       name: service.name,
       address: serviceUrl(service),
       pid: String(running.children.get(service.name)?.pid ?? '-'),
@@ -72,6 +78,26 @@ async function main(): Promise<void> {
       console.error(`${name} exited with code ${code ?? 'null'}; stopping the rest`);
       shutdown();
     });
+  }
+}
+
+/**
+ * The indexer loads a fresh catalogue after the services start (10,000 products take a
+ * while on a small machine): show it, so that a search that still finds little is explained.
+ * Not waiting forever: a slow index build is no reason to withhold the platform.
+ */
+async function watchIndexBuild(): Promise<void> {
+  const progress = startProgress('building the search index (documents)', { unit: 'items' });
+  try {
+    await waitForSearchIndex({
+      timeoutMs: 300_000,
+      onProgress: (indexed, rows) => {
+        progress.update(indexed, { total: rows });
+      },
+    });
+    progress.finish();
+  } catch (error) {
+    progress.fail(`${error instanceof Error ? error.message : String(error)}; search fills in as the indexer goes on`);
   }
 }
 

@@ -4,6 +4,10 @@
  * the router answers UNAUTHENTICATED; a refresh the server refuses ends the session. Every tab
  * shares it through localStorage (credentials travel only in the Authorization header, never
  * in cookies; the page's CSP allows only this site's scripts to read them).
+ *
+ * A refresh token works once, and presenting it twice ends the session (reuse detection), so
+ * tabs refresh one at a time under a Web Lock; a tab that waited for it finds the new tokens
+ * another tab wrote to storage and takes those instead of spending its own stale one.
  */
 import { readJson, writeJson } from './storage.ts';
 
@@ -32,6 +36,8 @@ export interface RefreshedTokens {
 export type Refresher = (refreshToken: string) => Promise<RefreshedTokens | null>;
 
 const KEY = 'emporium.session';
+/** The Web Lock every tab of this origin takes to refresh. */
+const REFRESH_LOCK = 'emporium.session.refresh';
 /** Refresh this long before expiry, so a request in flight never carries a token that lapses. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -93,13 +99,23 @@ export class SessionStore {
 
   /** One refresh at a time: concurrent callers share it (a refresh token works once). */
   refresh(): Promise<Session | null> {
-    this.refreshing ??= this.doRefresh().finally(() => {
+    const spent = this.session?.refreshToken ?? null;
+    this.refreshing ??= withRefreshLock(() => this.doRefresh(spent)).finally(() => {
       this.refreshing = null;
     });
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<Session | null> {
+  /** `spent`: the refresh token this tab held when it decided to refresh. */
+  private async doRefresh(spent: string | null): Promise<Session | null> {
+    // Another tab may have refreshed while this one waited for the lock. (A sign-out elsewhere
+    // arrives as a storage event; an unreadable storage reads as null and changes nothing here.)
+    const stored = parseSession(readJson(KEY));
+    if (stored !== null && stored.refreshToken !== spent) {
+      this.session = stored;
+      this.emit();
+      return stored;
+    }
     const session = this.session;
     if (!session) return null;
     if (session.refreshToken === null || this.refresher === null) {
@@ -125,4 +141,13 @@ export class SessionStore {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/**
+ * Runs `refresh` holding the origin-wide refresh lock. Without the Web Locks API (an old
+ * browser, a page not served from a secure context) the tab refreshes on its own, as before.
+ */
+function withRefreshLock<T>(refresh: () => Promise<T>): Promise<T> {
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return refresh();
+  return navigator.locks.request(REFRESH_LOCK, refresh);
 }

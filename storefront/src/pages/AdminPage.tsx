@@ -1,11 +1,16 @@
 /** Catalogue administration for ADMIN accounts: create a product, set a product's stock. */
-import { useMutation } from '@apollo/client/react';
+import { useMutation, useQuery } from '@apollo/client/react';
 import { useState, type ReactNode } from 'react';
 import { Link, Navigate } from 'react-router';
 import { userErrorMessage } from '../api/errors.ts';
 import { rolesOf, useSession } from '../api/session-react.ts';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
-import { CreateProductDocument, SetStockDocument } from '../generated/graphql.ts';
+import {
+  CategoryNamesDocument,
+  CreateProductDocument,
+  RecentSellersDocument,
+  SetStockDocument,
+} from '../generated/graphql.ts';
 import { formText as text } from '../lib/forms.ts';
 
 type Outcome = { ok: true; node: ReactNode } | { ok: false; text: string } | { ok: false; error: unknown };
@@ -21,8 +26,30 @@ function OutcomeLine({ outcome }: { outcome: Outcome | null }) {
   );
 }
 
+/**
+ * The category from the catalogue's list (leaf categories, where products belong, first by
+ * name), the seller from those of the newest products: the API lists no sellers, so the field
+ * takes any other seller id too.
+ */
+function useCatalogueChoices(): {
+  categories: { id: string; name: string }[];
+  sellers: { id: string; name: string }[];
+} {
+  const categoryList = useQuery(CategoryNamesDocument).data?.categories ?? [];
+  const parents = new Set(categoryList.flatMap((category) => (category.parent ? [category.parent.id] : [])));
+  const categories = [...categoryList].sort(
+    (a, b) => Number(parents.has(a.id)) - Number(parents.has(b.id)) || a.name.localeCompare(b.name),
+  );
+  const edges = useQuery(RecentSellersDocument).data?.products.edges ?? [];
+  const sellers = [...new Map(edges.map(({ node }) => [node.seller.id, node.seller])).values()].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
+  return { categories, sellers };
+}
+
 function CreateProductForm() {
   const [createProduct, { loading }] = useMutation(CreateProductDocument);
+  const { categories, sellers } = useCatalogueChoices();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   return (
     <form
@@ -87,10 +114,31 @@ function CreateProductForm() {
         </label>
       </div>
       <label>
-        Category id <input name="categoryId" required />
+        Category
+        {categories.length > 0 ? (
+          <select name="categoryId" required defaultValue="">
+            <option value="" disabled>
+              Choose a category
+            </option>
+            {categories.map((category) => (
+              <option key={category.id} value={category.id}>
+                {category.name}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input name="categoryId" required placeholder="Category id" />
+        )}
       </label>
       <label>
-        Seller id <input name="sellerId" required />
+        Seller <input name="sellerId" required list="admin-sellers" placeholder="Choose or type a seller id" />
+        <datalist id="admin-sellers">
+          {sellers.map((seller) => (
+            <option key={seller.id} value={seller.id}>
+              {seller.name}
+            </option>
+          ))}
+        </datalist>
       </label>
       <OutcomeLine outcome={outcome} />
       <button type="submit" disabled={loading}>

@@ -4,7 +4,7 @@
  * order again, so nothing that happened meanwhile is missed. While the order holds stock unpaid,
  * a countdown shows how long is left to pay, and the payment form is at hand.
  */
-import { skipToken, useQuery, useSubscription } from '@apollo/client/react';
+import { skipToken, useApolloClient, useQuery, useSubscription } from '@apollo/client/react';
 import { useEffect, useState } from 'react';
 import { Link, Navigate, useParams } from 'react-router';
 import { onSubscriptionsReconnected } from '../api/client.ts';
@@ -13,7 +13,12 @@ import { useSession } from '../api/session-react.ts';
 import { Countdown } from '../components/Countdown.tsx';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { PaymentForm } from '../components/PaymentForm.tsx';
-import { OrderStatusChangedDocument, OrderStatusDocument, type OrderStatus } from '../generated/graphql.ts';
+import {
+  MyCartDocument,
+  OrderStatusChangedDocument,
+  OrderStatusDocument,
+  type OrderStatus,
+} from '../generated/graphql.ts';
 import { formatMoney } from '../lib/money.ts';
 import { STATUS_LABELS } from '../lib/order-status.ts';
 
@@ -56,6 +61,16 @@ export default function OrderPage() {
       if (change.status === 'PAID' || change.status === 'PAYMENT_FAILED') void refetch().catch(() => undefined);
     },
   });
+
+  // The cart gives up the ordered lines when the stock is reserved (cart-worker, after the
+  // checkout answered), so the header's count is fetched again once the order is past PENDING;
+  // the refetch at checkout was too early and still counted them.
+  const client = useApolloClient();
+  const latest = live.at(-1)?.status ?? data?.order?.status;
+  const reserved = latest !== undefined && latest !== 'PENDING';
+  useEffect(() => {
+    if (reserved) void client.refetchQueries({ include: [MyCartDocument] }).catch(() => undefined);
+  }, [client, reserved]);
 
   // Back after a dropped connection: fetch what changed while the socket was down.
   useEffect(

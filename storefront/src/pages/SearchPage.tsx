@@ -1,8 +1,9 @@
 /**
  * Search results with facets, sort and "show more" (cursor pagination). The URL holds the
  * query, the sort and every selected facet value, so a search can be shared, reloaded and
- * navigated back to. Brands are multi-select: the server counts each facet without its own
- * selection, so sibling brands keep their counts.
+ * navigated back to. Brands and categories are multi-select: the server counts each facet
+ * without its own selection, so sibling values keep their counts. Search counts categories by
+ * id; their names come from the catalogue's category list (without it the facet stays hidden).
  */
 import { NetworkStatus } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
@@ -10,7 +11,12 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorNotice } from '../components/ErrorNotice.tsx';
 import { ProductImage } from '../components/ProductImage.tsx';
-import { SearchProductsDocument, type ProductFilter, type ProductSort } from '../generated/graphql.ts';
+import {
+  CategoryNamesDocument,
+  SearchProductsDocument,
+  type ProductFilter,
+  type ProductSort,
+} from '../generated/graphql.ts';
 import { formatMoney, formatPriceRange } from '../lib/money.ts';
 
 const PAGE_SIZE = 24;
@@ -26,7 +32,16 @@ const SORTS: { value: ProductSort; label: string }[] = [
 ];
 
 /** Facets the page offers, each with its URL parameter and whether several values combine. */
-const FACETS: Record<string, { param: string; title: string; multiple: boolean; label: (value: string) => string }> = {
+const FACETS: Record<
+  string,
+  { param: string; title: string; multiple: boolean; label: (value: string, categories: CategoryNames) => string }
+> = {
+  category: {
+    param: 'category',
+    title: 'Category',
+    multiple: true,
+    label: (value, categories) => categories.get(value) ?? value,
+  },
   brand: { param: 'brand', title: 'Brand', multiple: true, label: (value) => value },
   price: { param: 'price', title: 'Price', multiple: false, label: (value) => formatPriceRange(value) },
   rating: { param: 'rating', title: 'Rating', multiple: false, label: (value) => `${value}★ & up` },
@@ -38,8 +53,12 @@ const FACETS: Record<string, { param: string; title: string; multiple: boolean; 
   },
 };
 
+type CategoryNames = ReadonlyMap<string, string>;
+
 function filterFrom(params: URLSearchParams): ProductFilter {
   const filter: ProductFilter = {};
+  const categoryIds = params.getAll('category');
+  if (categoryIds.length > 0) filter.categoryIds = categoryIds;
   const brands = params.getAll('brand');
   if (brands.length > 0) filter.brands = brands;
   const price = params.get('price');
@@ -68,6 +87,8 @@ export function SearchPage() {
     notifyOnNetworkStatusChange: true,
   });
   const results = (data ?? previousData)?.searchProducts;
+  const categoryList = useQuery(CategoryNamesDocument).data?.categories;
+  const categories: CategoryNames = new Map((categoryList ?? []).map((category) => [category.id, category.name]));
   // Open beside the results on wide screens; folded above them on a phone.
   const [filtersOpen, setFiltersOpen] = useState(() => window.matchMedia('(min-width: 720px)').matches);
   const [allValues, setAllValues] = useState<ReadonlySet<string>>(new Set());
@@ -113,6 +134,8 @@ export function SearchPage() {
           <summary>Filters</summary>
           {results?.facets
             .filter((facet) => facet.field in FACETS && facet.values.length > 0)
+            // Ids are no labels: the category facet waits for the names.
+            .filter((facet) => facet.field !== 'category' || categories.size > 0)
             .map((facet) => {
               const spec = FACETS[facet.field];
               if (!spec) return null;
@@ -143,7 +166,7 @@ export function SearchPage() {
                             }
                           }}
                         />
-                        <span>{spec.label(value.value)}</span>
+                        <span>{spec.label(value.value, categories)}</span>
                         <span className="count">{value.count}</span>
                       </label>
                     ))}
