@@ -16,9 +16,9 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 # --- Debian packages (only what the scripts call: unzip for Elasticsearch, the PostgreSQL
 # server binaries, docker-compose to validate docker-compose.yml without a Docker engine,
 # Chromium for the storefront's browser tests, which never download a browser of their own,
-# Prometheus as the local metrics store).
+# Prometheus as the local metrics store, Redis for the counters router replicas share).
 missing=""
-for entry in unzip:unzip docker-compose:docker-compose pg_ctl:postgresql chromium:chromium prometheus:prometheus; do
+for entry in unzip:unzip docker-compose:docker-compose pg_ctl:postgresql chromium:chromium prometheus:prometheus redis-server:redis-server; do
   cmd=${entry%%:*} pkg=${entry#*:}
   if [ "$cmd" = pg_ctl ]; then
     ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && continue

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ROUTER_ISSUER, assertionSigningKey, type AssertionSigningKey } from '@emporium/auth';
-import { loadConfig } from '@emporium/config';
+import { loadConfig, readStackEndpoints } from '@emporium/config';
 import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
 
 /** The router's settings, read once at start-up. */
@@ -56,8 +56,8 @@ export interface RouterConfig {
   trustedDocuments: { manifestPath: string | undefined; only: boolean };
   /** Browser origins allowed to call the API (CORS). */
   cors: { origins: string[] };
-  /** Requests per client (user, else address): sustained rate and burst. */
-  rateLimit: { perSecond: number; burst: number };
+  /** Requests per client (user, else address): sustained rate and burst, counted in Redis across replicas. */
+  rateLimit: { perSecond: number; burst: number; redisUrl: string };
 }
 
 const SUBGRAPH_URL = /^SUBGRAPH_([A-Z]+)_URL$/;
@@ -120,6 +120,7 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
       rateLimit: {
         perSecond: env.int('RATE_LIMIT_PER_SECOND', 100, { min: 1 }),
         burst: env.int('RATE_LIMIT_BURST', 200, { min: 1 }),
+        redisUrl: readStackEndpoints(env).redis.url,
       },
     };
   }, source);

@@ -1,48 +1,50 @@
-import { describe, expect, it } from 'vitest';
-import { RateLimiter } from './rate-limit.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryRateLimiter, redisRateLimiter } from './rate-limit.ts';
+import { createLogger } from '@emporium/logging';
 
-const clock = () => {
-  let now = 0;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-};
-
-describe('RateLimiter', () => {
-  it('allows a burst, then refuses with the seconds until the next token', () => {
-    const time = clock();
-    const limiter = new RateLimiter({ perSecond: 2, burst: 3, now: time.now });
-    expect([1, 2, 3].map(() => limiter.take('ana').allowed)).toEqual([true, true, true]);
-    expect(limiter.take('ana')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    time.advance(500);
-    expect(limiter.take('ana').allowed).toBe(true);
-    expect(limiter.take('ana').allowed).toBe(false);
+describe('rate limits', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('keeps clients apart', () => {
-    const limiter = new RateLimiter({ perSecond: 1, burst: 1, now: clock().now });
-    expect(limiter.take('ana').allowed).toBe(true);
-    expect(limiter.take('ana').allowed).toBe(false);
-    expect(limiter.take('bo').allowed).toBe(true);
+  it('allows a burst, then refuses with the seconds until the steady rate allows again', async () => {
+    const limiter = memoryRateLimiter({ perSecond: 1, burst: 3 });
+    const decisions = [];
+    for (let i = 0; i < 4; i += 1) decisions.push(await limiter.take('ana'));
+    expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, false]);
+    expect(decisions[3]).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    vi.advanceTimersByTime(1100);
+    expect((await limiter.take('ana')).allowed).toBe(true);
+    // The burst is spent: only the steady rate remains until it is earned back.
+    expect((await limiter.take('ana')).allowed).toBe(false);
   });
 
-  it('refills no further than the burst', () => {
-    const time = clock();
-    const limiter = new RateLimiter({ perSecond: 10, burst: 2, now: time.now });
-    time.advance(60_000);
-    expect([1, 2, 3].map(() => limiter.take('ana').allowed)).toEqual([true, true, false]);
+  it('keeps clients apart', async () => {
+    const limiter = memoryRateLimiter({ perSecond: 1, burst: 1 });
+    expect((await limiter.take('ana')).allowed).toBe(true);
+    expect((await limiter.take('ana')).allowed).toBe(false);
+    expect((await limiter.take('bo')).allowed).toBe(true);
   });
+});
 
-  it('forgets the least recently seen clients beyond its capacity, which then start full', () => {
-    const limiter = new RateLimiter({ perSecond: 1, burst: 1, maxClients: 2, now: clock().now });
-    limiter.take('a');
-    limiter.take('b');
-    limiter.take('c');
-    expect(limiter.take('a').allowed).toBe(true);
-    expect(limiter.take('c').allowed).toBe(false);
-  });
-
-  it('rounds a slow refill up to whole seconds', () => {
-    const limiter = new RateLimiter({ perSecond: 0.1, burst: 1, now: clock().now });
-    limiter.take('ana');
-    expect(limiter.take('ana')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+describe('rate limits without Redis', () => {
+  it('count in the process instead of refusing everyone or no one', async () => {
+    // Nothing listens on this port: every command fails at once.
+    const limiter = redisRateLimiter({
+      perSecond: 1,
+      burst: 2,
+      url: 'redis://127.0.0.1:1',
+      logger: createLogger('test', { level: 'silent' }),
+    });
+    try {
+      const decisions = [];
+      for (let i = 0; i < 3; i += 1) decisions.push((await limiter.take('ana')).allowed);
+      expect(decisions).toEqual([true, true, false]);
+    } finally {
+      await limiter.close();
+    }
   });
 });

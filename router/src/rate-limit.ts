@@ -1,56 +1,113 @@
+import { Redis } from 'ioredis';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { Logger } from '@emporium/logging';
+
 /**
- * Per-client token buckets: each client may send `perSecond` requests a second on average,
- * with bursts up to `burst`. Clients are signed-in users by id, others by address. The
- * buckets live in this router replica, so with N replicas behind a balancer a client gets
- * about N times the rate: a guard against floods and scripts, not a billing meter.
+ * Per-client request allowances: each client may send `perSecond` requests a second, with
+ * bursts up to `burst`. Clients are signed-in users by id, others by address. The counts live
+ * in Redis, so every router replica charges one shared allowance; when Redis cannot be
+ * reached each replica falls back to counting in its own memory (a warning says so) rather
+ * than refusing or waving everyone through. rate-limiter-flexible does the counting: the
+ * atomic Redis scripts, the in-memory insurance and the burst on top of the steady rate.
  */
 export interface RateLimitOptions {
   perSecond: number;
   burst: number;
-  /** Buckets kept at most; the least recently used are dropped first (a dropped bucket is full). */
-  maxClients?: number;
-  now?: () => number;
 }
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-interface Bucket {
-  tokens: number;
-  updatedMs: number;
+/** Answers whether a request of `client` may go ahead now. */
+export interface RateLimiter {
+  take(client: string): Promise<RateDecision>;
+  /** Closes the connection to Redis, if any. */
+  close(): Promise<void>;
 }
 
-/** Token buckets per client; `take` answers whether a request may go ahead now. */
-export class RateLimiter {
-  readonly #buckets = new Map<string, Bucket>();
-  readonly #perMs: number;
-  readonly #burst: number;
-  readonly #maxClients: number;
-  readonly #now: () => number;
+/**
+ * A steady `perSecond` each second, plus `burst - perSecond` more spread over the time the
+ * steady rate takes to earn them: a burst is allowed once, then the client is held to the rate.
+ */
+interface Consumer {
+  consume(key: string): Promise<RateLimiterRes>;
+}
 
-  constructor(options: RateLimitOptions) {
-    this.#perMs = options.perSecond / 1000;
-    this.#burst = options.burst;
-    this.#maxClients = options.maxClients ?? 100_000;
-    this.#now = options.now ?? Date.now;
-  }
+function limiters(
+  options: RateLimitOptions,
+  make: (name: string, points: number, duration: number) => RateLimiterAbstract,
+): Consumer {
+  const steady = make('steady', options.perSecond, 1);
+  const extra = options.burst - options.perSecond;
+  if (extra <= 0) return steady;
+  return new BurstyRateLimiter(steady, make('burst', extra, Math.ceil(options.burst / options.perSecond)));
+}
 
-  /** Takes one token for `client`, or says how long until one is available. */
-  take(client: string): RateDecision {
-    const now = this.#now();
-    const bucket = this.#buckets.get(client) ?? { tokens: this.#burst, updatedMs: now };
-    bucket.tokens = Math.min(this.#burst, bucket.tokens + (now - bucket.updatedMs) * this.#perMs);
-    bucket.updatedMs = now;
-    // Re-inserting moves the client to the end of the Map's order: the oldest sit at the front.
-    this.#buckets.delete(client);
-    this.#buckets.set(client, bucket);
-    if (this.#buckets.size > this.#maxClients) {
-      const oldest = this.#buckets.keys().next();
-      if (!oldest.done) this.#buckets.delete(oldest.value);
-    }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true };
-    }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs / 1000)) };
+async function decide(limiter: Consumer, client: string): Promise<RateDecision> {
+  try {
+    await limiter.consume(client);
+    return { allowed: true };
+  } catch (refusal) {
+    if (!(refusal instanceof RateLimiterRes)) throw refusal;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
   }
+}
+
+/** Counts in this process only: tests, and a router deliberately run without Redis. */
+export function memoryRateLimiter(options: RateLimitOptions): RateLimiter {
+  const limiter = limiters(
+    options,
+    (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
+  );
+  return { take: (client) => decide(limiter, client), close: async () => undefined };
+}
+
+/** Counts in Redis at `url`, shared by every router; in memory while Redis is unreachable. */
+export function redisRateLimiter(options: RateLimitOptions & { url: string; logger: Logger }): RateLimiter {
+  const redis = new Redis(options.url, {
+    // Fail a command at once while disconnected, so the in-memory insurance answers instead of a queue.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    // Keep reconnecting, at most every 2 s, for as long as the router runs.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+  let degraded = false;
+  redis.on('error', (error: Error) => {
+    if (degraded) return;
+    degraded = true;
+    options.logger.warn(
+      { err: error },
+      'rate limits cannot reach Redis: each router counts on its own until it is back',
+    );
+  });
+  redis.on('ready', () => {
+    if (degraded) options.logger.info('rate limits are shared through Redis again');
+    degraded = false;
+  });
+  // Routers with other allowances (a canary, a test's own router) keep counts of their own.
+  const prefix = `rate:${options.perSecond}/${options.burst}:`;
+  const limiter = limiters(
+    options,
+    (name, points, duration) =>
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: `${prefix}${name}`,
+        points,
+        duration,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}${name}`, points, duration }),
+      }),
+  );
+  return {
+    take: (client) => decide(limiter, client),
+    close: async () => {
+      redis.disconnect();
+    },
+  };
 }

@@ -11,15 +11,17 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
   DRAIN_GRACE_MS,
+  accessLog,
   createErrorFormatter,
   createGraphQLHandler,
   currentRequestId,
   jsonRoute,
   listen,
+  operationLogFieldsPlugin,
   serveRoutes,
   withRequestId,
 } from '@emporium/graphql-server';
-import type { Logger } from '@emporium/logging';
+import { addLogFields, type Logger } from '@emporium/logging';
 import type { Registry } from '@emporium/telemetry';
 import { createTokenVerifier } from './auth.ts';
 import type { RouterConfig } from './config.ts';
@@ -28,7 +30,7 @@ import { createGateway, type RouterContext } from './gateway.ts';
 import { limitsPlugin } from './limits.ts';
 import { createRouterTelemetry } from './telemetry.ts';
 import { TrustedDocumentCache, loadTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { redisRateLimiter } from './rate-limit.ts';
 import { SessionRevocations } from './revocations.ts';
 import { activeUpstreams } from './subscriptions/subgraph-client.ts';
 import { serveSubscriptions } from './subscriptions/subscription-server.ts';
@@ -67,7 +69,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   // Before serving: a starting router learns the sessions ended in the last token lifetime.
   await revocations.start();
   const verifyToken = createTokenVerifier(config.jwksUrl, revocations);
-  const limiter = new RateLimiter(config.rateLimit);
+  const limiter = redisRateLimiter({ ...config.rateLimit, url: config.rateLimit.redisUrl, logger });
   const gateway = createGateway(config, config.signingKey, logger);
   const telemetry = createRouterTelemetry({ gateway, httpServer, subgraphUrlOverrides: config.subgraphUrls });
   // Subscriptions validate against the very schema the HTTP path serves, and plan over the
@@ -99,6 +101,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       telemetry.plugin,
+      operationLogFieldsPlugin<RouterContext>(),
       limitsPlugin(config.limits),
       ...(onlyTrusted ? [trustedDocumentsPlugin<RouterContext>(trusted)] : []),
     ],
@@ -112,11 +115,17 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       const token = await verifyToken(req.headers.authorization);
       // A rejected token is charged to the address, so a flood of junk tokens is limited too.
       const address = `address:${req.socket.remoteAddress ?? 'unknown'}`;
-      const decision = limiter.take(token && !(token instanceof Error) ? `user:${token.caller.userId}` : address);
+      const decision = await limiter.take(token && !(token instanceof Error) ? `user:${token.caller.userId}` : address);
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
       if (token instanceof Error) throw token;
+      if (token) addLogFields({ callerId: token.caller.userId });
       // Always set: every request passes the request-id middleware first.
-      return { caller: token?.caller ?? null, requestId: currentRequestId() ?? '' };
+      const clientAddress = req.socket.remoteAddress;
+      return {
+        caller: token?.caller ?? null,
+        requestId: currentRequestId() ?? '',
+        ...(clientAddress ? { clientAddress } : {}),
+      };
     },
   });
 
@@ -138,7 +147,11 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     graphql,
     logger,
     // The id first, so even a refused preflight or a 404 names its request.
-    middleware: [async (req, res, next) => withRequestId(req, res, next), corsMiddleware(config.cors)],
+    middleware: [
+      async (req, res, next) => withRequestId(req, res, next),
+      accessLog(logger),
+      corsMiddleware(config.cors),
+    ],
     routes: jsonRoute(SUBSCRIPTIONS_HEALTH_PATH, () => ({
       status: 'ok',
       clientSubscriptions: subscriptions.active(),
@@ -158,6 +171,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       // Client sockets first: closing them ends their subscriptions and the upstream sockets.
       await subscriptions.close();
       await apollo.stop();
+      await limiter.close();
       telemetry.close();
     },
   };

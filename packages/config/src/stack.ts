@@ -12,6 +12,7 @@ export const LOCAL_PORTS = {
   connect: 18083,
   elasticsearch: 19200,
   elasticsearchTransport: 19300,
+  redis: 16379,
 } as const;
 
 export const LOCAL_HOST = '127.0.0.1';
@@ -59,6 +60,8 @@ export interface StackEndpoints {
   kafka: { brokers: string[]; external: boolean };
   connect: { url: string; external: boolean };
   elasticsearch: { url: string; external: boolean };
+  /** Counters every replica shares (rate limits). */
+  redis: { url: string; external: boolean };
 }
 
 export function readStackEndpoints(env: EnvReader): StackEndpoints {
@@ -84,6 +87,10 @@ export function readStackEndpoints(env: EnvReader): StackEndpoints {
     elasticsearch: {
       url: env.url('ELASTICSEARCH_URL', `http://${LOCAL_HOST}:${LOCAL_PORTS.elasticsearch}`),
       external: env.has('ELASTICSEARCH_URL'),
+    },
+    redis: {
+      url: env.url('REDIS_URL', `redis://${LOCAL_HOST}:${LOCAL_PORTS.redis}`),
+      external: env.has('REDIS_URL'),
     },
   };
 }

@@ -237,7 +237,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (ctx.extra.caller) perUser.remove(ctx.extra.caller.userId);
         connections.delete(ctx);
       },
-      onSubscribe: (ctx: ConnectionContext, _id, payload) => {
+      onSubscribe: async (ctx: ConnectionContext, _id, payload) => {
         const schema = schemas.apiSchema();
         const planner = schemas.planner();
         const caller = ctx.extra.caller;
@@ -254,7 +254,7 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
             ),
           ];
         }
-        const decision = options.limiter.take(`user:${caller.userId}`);
+        const decision = await options.limiter.take(`user:${caller.userId}`);
         if (!decision.allowed) {
           return [
             new GraphQLError(`Too many requests; retry in ${decision.retryAfterSeconds} s`, {
