@@ -13,7 +13,7 @@ import type { Logger } from '@emporium/logging';
 export { MikroORM };
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { Migration } from '@mikro-orm/migrations';
-export { NotificationWatch } from './notifications.ts';
+export { NotificationWatch, notifyOnChange } from './notifications.ts';
 /** The driver's constraint errors, for services that let a constraint decide a race. */
 export { CheckConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 

@@ -103,3 +103,27 @@ export class NotificationWatch {
     return connecting;
   }
 }
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * A migration's statements that make every committed change to `table` fire `channel`,
+ * which {@link NotificationWatch} waits on: one notification per statement with no payload
+ * (PostgreSQL folds identical ones within a transaction, so a batch of thousands costs one),
+ * and the statements that undo it.
+ */
+export function notifyOnChange(table: string, channel: string): { up: string[]; down: string[] } {
+  if (!IDENTIFIER.test(table) || !IDENTIFIER.test(channel)) throw new Error(`invalid name ${table} or ${channel}`);
+  return {
+    up: [
+      `CREATE FUNCTION notify_${channel}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('${channel}', '');
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER ${table}_notify AFTER INSERT OR UPDATE ON ${table}
+      FOR EACH STATEMENT EXECUTE FUNCTION notify_${channel}()`,
+    ],
+    down: [`DROP TRIGGER ${table}_notify ON ${table}`, `DROP FUNCTION notify_${channel}()`],
+  };
+}
