@@ -1,21 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addLogFields, createLogger } from '@emporium/logging';
+import { addLogFields } from '@emporium/logging';
+import { captureLogger } from '@emporium/logging/capture';
 import { accessLog, serveRoutes } from './routes.ts';
 import { serveWorkerHealth } from './lifecycle.ts';
 
-const chunks: string[] = [];
-const stream = new PassThrough();
-stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-const logger = createLogger('unit', { destination: stream });
-const lines = (): Record<string, unknown>[] =>
-  chunks
-    .join('')
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+const { logger, lines } = captureLogger('unit');
 
 let server: Server;
 let base: string;

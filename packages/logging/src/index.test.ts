@@ -1,25 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { addLogFields, createLogger, withLogFields } from './index.ts';
-
-/** A logger whose lines the test reads back, parsed. */
-function capture(): { logger: ReturnType<typeof createLogger>; lines: () => Record<string, unknown>[] } {
-  const stream = new PassThrough();
-  const chunks: string[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
-  const logger = createLogger('unit', { destination: stream });
-  const lines = (): Record<string, unknown>[] =>
-    chunks
-      .join('')
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { logger, lines };
-}
+import { captureLogger } from './capture.ts';
+import { addLogFields, withLogFields } from './index.ts';
 
 describe('log fields', () => {
   it("puts a request's id, operation and caller on every line written in its work, and on no other", async () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogger('unit');
     logger.info('before');
     await withLogFields({ requestId: 'req-1' }, async () => {
       logger.info('started');
@@ -45,7 +30,7 @@ describe('log fields', () => {
   });
 
   it('still redacts secrets', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogger('unit');
     withLogFields({ requestId: 'req-3' }, () => {
       logger.info({ headers: { authorization: 'Bearer secret' }, password: 'hunter2' }, 'login');
     });
