@@ -111,9 +111,18 @@ export async function productOnSale(amount: string, stock: number): Promise<{ id
   );
   const id = created.data?.createProduct.product?.id;
   if (!id) throw new Error(`CreateProduct failed: ${JSON.stringify(created)}`);
-  // Read-your-writes: stock is set at once, though the cart's replica learns of the product later.
-  const stocked = await setStock(id, stock);
-  if (stocked.userErrors.length > 0) throw new Error(`SetStock failed: ${JSON.stringify(stocked.userErrors)}`);
+  // setStock waits (3 s, bounded) for the cart's replica to learn of the product through CDC.
+  // On a loaded CI machine that lag can run longer; the admin then sees PRODUCT_NOT_FOUND
+  // and, like a real admin tool, asks again until the replica has the product.
+  const errors = await eventually(
+    async () => {
+      const { userErrors } = await setStock(id, stock);
+      const notReplicatedYet = userErrors.length > 0 && userErrors.every((error) => error.code === 'PRODUCT_NOT_FOUND');
+      return notReplicatedYet ? undefined : userErrors;
+    },
+    { timeoutMs: 60_000, intervalMs: 100, what: `the cart's replica to accept stock for ${id}` },
+  );
+  if (errors.length > 0) throw new Error(`SetStock failed: ${JSON.stringify(errors)}`);
   return { id, name };
 }
 
