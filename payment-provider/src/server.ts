@@ -125,6 +125,7 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     retryDelaysMs: options.webhookRetryDelaysMs,
     maxAttempts: options.webhookMaxAttempts,
     timeoutMs: options.webhookTimeoutMs,
+    maxRecords: options.maxRecords,
   });
   const book = new PaymentBook({
     outcomeDelayMs: options.outcomeDelayMs ?? 200,
@@ -132,12 +133,14 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
     ...(options.maxRecords ? { maxRecords: options.maxRecords } : {}),
     onSettled: (intent, notify) => {
       logger.info({ intent: intent.id, status: intent.status, failureCode: intent.failure_code }, 'payment settled');
-      if (!notify) {
-        logger.info({ intent: intent.id }, 'webhook deliberately lost (test card 4000000000000259)');
-        return;
-      }
       const type = intent.status === 'succeeded' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed';
-      webhooks.send({ id: newId('evt'), type, created: unixNow(), data: { object: intent } });
+      const event = { id: newId('evt'), type, created: unixNow(), data: { object: intent } };
+      if (notify) {
+        webhooks.send(event);
+      } else {
+        logger.info({ intent: intent.id }, 'webhook deliberately lost (test card 4000000000000259)');
+        webhooks.withhold(event);
+      }
     },
   });
 
@@ -228,7 +231,9 @@ export function createProviderServer(options: ProviderServerOptions): ProviderSe
       POST: control(async (req) => setFaults(parseFaults(await readJsonObject(req), faults))),
       DELETE: control(() => setFaults(NO_FAULTS)),
     },
-    '/_control/webhooks': { GET: control(() => json(200, { data: webhooks.attempts })) },
+    '/_control/webhooks': {
+      GET: control(() => json(200, { data: webhooks.attempts, events: webhooks.events })),
+    },
   };
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, table: Routes): Promise<Reply> {

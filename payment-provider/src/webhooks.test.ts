@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhookSignature } from './webhooks.ts';
+import { createLogger } from '@emporium/logging';
+import { signWebhook, verifyWebhookSignature, WebhookDispatcher } from './webhooks.ts';
 
 const secret = 'whsec_test';
 const body = '{"id":"evt_1","type":"payment_intent.succeeded"}';
@@ -36,5 +37,32 @@ describe('webhook signatures', () => {
 
   it('rejects a missing header', () => {
     expect(verifyWebhookSignature(secret, undefined, body, 300, now)).toBe(false);
+  });
+});
+
+describe('the webhook control log', () => {
+  const event = (id: string) => ({
+    id,
+    type: 'payment_intent.succeeded',
+    created: now,
+    data: { object: { id: `pi_${id}` } },
+  });
+
+  it('remembers at most maxRecords events, forgetting the oldest, and shows a withheld one as settled', () => {
+    const dispatcher = new WebhookDispatcher({
+      url: 'http://127.0.0.1:9/',
+      secret,
+      logger: createLogger('webhooks-test', { level: 'silent' }),
+      maxRecords: 2,
+    });
+    dispatcher.paused = true;
+    dispatcher.send(event('evt_1'));
+    dispatcher.send(event('evt_2'));
+    dispatcher.withhold(event('evt_3'));
+    expect(dispatcher.events).toEqual([
+      { eventId: 'evt_2', type: 'payment_intent.succeeded', objectId: 'pi_evt_2', state: 'held', attempts: 0 },
+      { eventId: 'evt_3', type: 'payment_intent.succeeded', objectId: 'pi_evt_3', state: 'withheld', attempts: 0 },
+    ]);
+    dispatcher.stop();
   });
 });

@@ -57,6 +57,24 @@ export interface WebhookAttempt {
   at: string;
 }
 
+/**
+ * Where an event stands, as listed by GET /_control/webhooks: `held` while deliveries are
+ * paused, `sending` during an attempt, `retrying` between attempts, then `delivered` or
+ * `abandoned`; `withheld` for an event deliberately never sent (test card 4000000000000259).
+ * A settled state is final: no attempt follows it, which is what lets a test assert that
+ * a webhook did not arrive without waiting a guessed time.
+ */
+export type WebhookEventState = 'held' | 'sending' | 'retrying' | 'delivered' | 'abandoned' | 'withheld';
+
+export interface WebhookEventRecord {
+  eventId: string;
+  type: string;
+  /** The payment intent the event is about. */
+  objectId: string | null;
+  state: WebhookEventState;
+  attempts: number;
+}
+
 /** `{"id": "evt_…", "type", "created", "data": {"object": …}}`, POSTed as JSON. */
 export interface WebhookEvent {
   id: string;
@@ -88,7 +106,11 @@ export interface WebhookDispatcherOptions {
   maxAttempts?: number | undefined;
   /** An attempt without a 2xx within this time failed; 5 s. */
   timeoutMs?: number | undefined;
+  /** The most events and attempts remembered for the control log, the oldest forgotten first; 10,000. */
+  maxRecords?: number | undefined;
 }
+
+const DEFAULT_MAX_RECORDS = 10_000;
 
 /**
  * Delivers each event until the endpoint answers 2xx: the same event id and body every
@@ -96,7 +118,8 @@ export interface WebhookDispatcherOptions {
  * the limit. While paused, deliveries wait and go out on resume.
  */
 export class WebhookDispatcher {
-  readonly attempts: WebhookAttempt[] = [];
+  readonly #attempts: WebhookAttempt[] = [];
+  readonly #events = new Map<string, WebhookEventRecord>();
   readonly #options: WebhookDispatcherOptions;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #shutdown = new AbortController();
@@ -107,8 +130,24 @@ export class WebhookDispatcher {
     this.#options = options;
   }
 
+  /** Every attempt, oldest first (the control log). */
+  get attempts(): readonly WebhookAttempt[] {
+    return this.#attempts;
+  }
+
+  /** Every event and where it stands, oldest first (the control log). */
+  get events(): WebhookEventRecord[] {
+    return [...this.#events.values()].map((record) => ({ ...record }));
+  }
+
   send(event: WebhookEvent): void {
+    this.#record(event, 'sending');
     this.#deliver({ event, body: JSON.stringify(event), attempt: 1 });
+  }
+
+  /** Records an event that is deliberately never delivered, so the control log shows it settled. */
+  withhold(event: WebhookEvent): void {
+    this.#record(event, 'withheld');
   }
 
   set paused(paused: boolean) {
@@ -123,8 +162,32 @@ export class WebhookDispatcher {
     this.#held = [];
   }
 
+  #record(event: WebhookEvent, state: WebhookEventState): void {
+    this.#events.set(event.id, {
+      eventId: event.id,
+      type: event.type,
+      objectId: objectIdOf(event),
+      state,
+      attempts: 0,
+    });
+    const max = this.#options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    // A Map iterates in insertion order: the first key is the oldest event.
+    for (const oldest of this.#events.keys()) {
+      if (this.#events.size <= max) break;
+      this.#events.delete(oldest);
+    }
+  }
+
+  #setState(eventId: string, state: WebhookEventState, attempts?: number): void {
+    const record = this.#events.get(eventId);
+    if (!record) return;
+    record.state = state;
+    if (attempts !== undefined) record.attempts = attempts;
+  }
+
   #deliver(delivery: Delivery): void {
     if (this.#shutdown.signal.aborted) return;
+    this.#setState(delivery.event.id, this.#paused ? 'held' : 'sending');
     if (this.#paused) this.#held.push(delivery);
     else void this.#attempt(delivery);
   }
@@ -154,7 +217,7 @@ export class WebhookDispatcher {
       const cause = caught instanceof Error && caught.cause instanceof Error ? ` (${caught.cause.message})` : '';
       error = caught instanceof Error ? `${caught.message}${cause}` : String(caught);
     }
-    this.attempts.push({
+    this.#attempts.push({
       eventId: event.id,
       type: event.type,
       attempt,
@@ -164,11 +227,18 @@ export class WebhookDispatcher {
       sentAt,
       at: new Date().toISOString(),
     });
-    if (statusCode !== null && statusCode >= 200 && statusCode < 300) return;
+    const max = this.#options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    if (this.#attempts.length > max) this.#attempts.splice(0, this.#attempts.length - max);
+    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+      this.#setState(event.id, 'delivered', attempt);
+      return;
+    }
     if (attempt >= maxAttempts) {
+      this.#setState(event.id, 'abandoned', attempt);
       logger.error({ event: event.id, attempt, statusCode, error }, 'webhook abandoned');
       return;
     }
+    this.#setState(event.id, 'retrying', attempt);
     logger.warn({ event: event.id, attempt, statusCode, error }, 'webhook failed; retrying');
     const timer = setTimeout(
       () => {

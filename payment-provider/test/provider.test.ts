@@ -143,6 +143,21 @@ async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, t
   }
 }
 
+interface EventRecord {
+  eventId: string;
+  objectId: string | null;
+  state: string;
+  attempts: number;
+}
+
+/** The provider's record of the one webhook event about `intentId`, once it is in `states`. */
+const webhookEvent = (intentId: string, states: readonly string[]): Promise<EventRecord> =>
+  waitFor(async () => {
+    const { body } = await call<{ events: EventRecord[] }>('GET', '/_control/webhooks');
+    const record = body.events.find((event) => event.objectId === intentId);
+    return record && states.includes(record.state) ? record : undefined;
+  });
+
 const settled = (id: string): Promise<Intent> =>
   waitFor(async () => {
     const { body } = await call<Intent>('GET', `/v1/payment_intents/${id}`);
@@ -356,7 +371,6 @@ describe('outcomes and webhooks', () => {
   it('settles the slow card only after the slow delay', async () => {
     const started = Date.now();
     const created = await pay(intentBody(await tokenize('4000000000003220'), randomUUID()));
-    await new Promise((resolve) => setTimeout(resolve, 150));
     expect((await call<Intent>('GET', `/v1/payment_intents/${created.body.id}`)).body.status).toBe('processing');
     expect((await settled(created.body.id)).status).toBe('succeeded');
     expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_MS);
@@ -370,14 +384,15 @@ describe('outcomes and webhooks', () => {
       return body.data[0]?.status === 'succeeded' ? body.data : undefined;
     });
     expect(listed).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Withheld is final: the provider will never attempt this event.
+    expect(await webhookEvent(listed[0]?.id ?? '', ['withheld'])).toMatchObject({ attempts: 0 });
     expect(deliveriesFor(orderId)).toEqual([]);
   });
 
   it('retries a refused webhook with the same event and body, signed afresh', async () => {
     const orderId = randomUUID();
     failuresLeft.set(orderId, 2);
-    await pay(intentBody(await tokenize(), orderId));
+    const created = await pay(intentBody(await tokenize(), orderId));
     const received = await waitFor(() => (deliveriesFor(orderId).length >= 3 ? deliveriesFor(orderId) : undefined));
     expect(new Set(received.map((delivery) => delivery.raw)).size).toBe(1);
     for (const delivery of received) {
@@ -395,7 +410,8 @@ describe('outcomes and webhooks', () => {
       [2, 500],
       [3, 200],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Delivered is final: no fourth attempt follows a 2xx.
+    expect(await webhookEvent(created.body.id, ['delivered'])).toMatchObject({ eventId, attempts: 3 });
     expect(deliveriesFor(orderId)).toHaveLength(3);
   });
 });
@@ -514,10 +530,12 @@ describe('fault injection', () => {
     const orderId = randomUUID();
     const created = await pay(intentBody(await tokenize(), orderId));
     await settled(created.body.id);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const held = await webhookEvent(created.body.id, ['held', 'sending', 'delivered']);
+    expect(held).toMatchObject({ state: 'held', attempts: 0 });
     expect(deliveriesFor(orderId)).toEqual([]);
     await setFaults({ webhooksPaused: false });
     await waitFor(() => (deliveriesFor(orderId).length === 1 ? true : undefined));
+    expect(await webhookEvent(created.body.id, ['delivered'])).toMatchObject({ eventId: held.eventId, attempts: 1 });
   });
 
   it('refuses invalid switches', async () => {

@@ -1,7 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@emporium/logging';
 import { runPeriodically } from './lifecycle.ts';
 
+// Fake timers: the schedule is driven tick by tick, so "no run after stop" is a fact about
+// the timers left, not a guess about how long to wait.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const silent = createLogger('test', { level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('runPeriodically', () => {
@@ -11,7 +21,7 @@ describe('runPeriodically', () => {
     const task = runPeriodically({
       what: 'test task',
       intervalMs: 10,
-      logger: createLogger('test', { level: 'silent' }),
+      logger: silent,
       task: async () => {
         inFlight = true;
         runs.push(runs.length);
@@ -21,14 +31,18 @@ describe('runPeriodically', () => {
       },
     });
     expect(runs).toEqual([0]);
-    await sleep(150);
-    await task.stop();
+    // Each run takes 20 ms and the next starts 10 ms after it ends: three runs by 75 ms.
+    await vi.advanceTimersByTimeAsync(75);
+    expect(runs).toEqual([0, 1, 2]);
+    expect(inFlight).toBe(true);
+    const stopped = task.stop();
+    await vi.advanceTimersByTimeAsync(20);
+    await stopped;
     expect(inFlight).toBe(false);
-    // The failed second run did not end the schedule.
-    expect(runs.length).toBeGreaterThanOrEqual(3);
-    const after = runs.length;
-    await sleep(60);
-    expect(runs.length).toBe(after);
+    // Nothing is scheduled after stop, however long we wait.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runs).toEqual([0, 1, 2]);
   });
 
   it('tells a long run that a stop was asked for', async () => {
@@ -36,7 +50,7 @@ describe('runPeriodically', () => {
     const task = runPeriodically({
       what: 'batches',
       intervalMs: 1000,
-      logger: createLogger('test', { level: 'silent' }),
+      logger: silent,
       task: async (stopping) => {
         while (!stopping()) {
           batches += 1;
@@ -44,11 +58,14 @@ describe('runPeriodically', () => {
         }
       },
     });
-    await sleep(30);
-    await task.stop();
+    await vi.advanceTimersByTimeAsync(30);
+    expect(batches).toBeGreaterThan(1);
+    const stopped = task.stop();
+    await vi.advanceTimersByTimeAsync(5);
+    await stopped;
     const seen = batches;
-    await sleep(30);
-    expect(seen).toBeGreaterThan(0);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000);
     expect(batches).toBe(seen);
   });
 });
