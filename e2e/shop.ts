@@ -12,7 +12,7 @@ import { createKafka, type Admin, type Producer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { consumedPast, consumedToEnd, eventually, stackEndpoints, type TopicPosition } from '@emporium/testing';
 import { INVENTORY_GROUP } from '../subgraphs/cart/src/events/consumers/inventory.consumer.ts';
-import { ORDER_SAGA_CONSUMER } from '../subgraphs/order/src/consumers/order-saga.consumer.ts';
+import { ORDER_SAGA_CONSUMER } from '../subgraphs/order/src/events/consumers/order-saga.consumer.ts';
 import { contractOperation, freshEmail, gql, run } from './client.ts';
 
 export interface Money {

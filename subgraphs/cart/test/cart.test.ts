@@ -18,7 +18,7 @@ import { createLogger } from '@emporium/logging';
 import { CART_SNAPSHOT_PATH, fetchCartSnapshot } from '@emporium/service-api';
 import { eventually } from '@emporium/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
-import { checkoutSnapshotRoute } from '../src/checkout-snapshot.route.ts';
+import { checkoutSnapshotRoute } from '../src/routes/checkout-snapshot.route.ts';
 import { contextFactory } from '../src/context.ts';
 import { entities } from '../src/entities/index.ts';
 import { applyCatalogueMessages } from '../src/events/consumers/catalogue.consumer.ts';

@@ -18,8 +18,8 @@ const { TOPICS } = await import('@emporium/events');
 const { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } =
   await import('@emporium/graphql-server');
 const { createKafka, startEventConsumer } = await import('@emporium/kafka');
-const { sweepAllExpired } = await import('./consumers/expiry-sweeper.ts');
-const { ORDER_SAGA_CONSUMER, createOrderSagaHandler } = await import('./consumers/order-saga.consumer.ts');
+const { sweepAllExpired } = await import('./jobs/order-expiry.job.ts');
+const { ORDER_SAGA_CONSUMER, createOrderSagaHandler } = await import('./events/consumers/order-saga.consumer.ts');
 const { entities } = await import('./entities/index.ts');
 const { migrations } = await import('./migrations/index.ts');
 

@@ -18,8 +18,9 @@ const { TOPICS } = await import('@emporium/events');
 const { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } =
   await import('@emporium/graphql-server');
 const { createKafka, startEventConsumer } = await import('@emporium/kafka');
-const { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } = await import('./consumers/payable-orders.consumer.ts');
-const { reconcilePayments } = await import('./consumers/reconciler.ts');
+const { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } =
+  await import('./events/consumers/payable-orders.consumer.ts');
+const { reconcilePayments } = await import('./jobs/payment-reconciliation.job.ts');
 const { refundLatePayments } = await import('./services/refund.service.ts');
 const { entities } = await import('./entities/index.ts');
 const { migrations } = await import('./migrations/index.ts');

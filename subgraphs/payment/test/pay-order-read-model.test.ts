@@ -5,7 +5,7 @@ import type { Caller } from '@emporium/auth';
 import { NotificationWatch } from '@emporium/db';
 import type { ProviderServer } from '@emporium/payment-provider';
 import { eventually } from '@emporium/testing';
-import { createPayableOrdersHandler } from '../src/consumers/payable-orders.consumer.ts';
+import { createPayableOrdersHandler } from '../src/events/consumers/payable-orders.consumer.ts';
 import { contextFactory } from '../src/context.ts';
 import { buildSchema } from '../src/schema.ts';
 import { paymentConfigView } from '../src/services/payment-view.ts';

@@ -4,8 +4,8 @@ import { execute, parse, type DocumentNode, type ExecutionResult } from 'graphql
 import type { Caller } from '@emporium/auth';
 import { validatePayload, type EventType } from '@emporium/events';
 import type { ProviderServer } from '@emporium/payment-provider';
-import { createPayableOrdersHandler } from '../src/consumers/payable-orders.consumer.ts';
-import { reconcilePayments } from '../src/consumers/reconciler.ts';
+import { createPayableOrdersHandler } from '../src/events/consumers/payable-orders.consumer.ts';
+import { reconcilePayments } from '../src/jobs/payment-reconciliation.job.ts';
 import { buildSchema } from '../src/schema.ts';
 import { refundLatePayments } from '../src/services/refund.service.ts';
 import { signWebhook } from '../src/services/webhook-signature.ts';

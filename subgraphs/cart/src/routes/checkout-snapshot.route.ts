@@ -8,7 +8,7 @@ import type { MikroORM } from '@emporium/db';
 import type { Route } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { CART_SERVICE_AUDIENCE, CART_SNAPSHOT_PATH } from '@emporium/service-api';
-import type { CartService } from './services/cart.service.ts';
+import type { CartService } from '../services/cart.service.ts';
 
 /**
  * GET /internal/v1/checkout-snapshot: the order service reads the shopper's cart at

@@ -1,8 +1,8 @@
 import { IF_CLAIMED, claimEventAndApply, type EventEffect, type MikroORM } from '@emporium/db';
 import type { DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
-import type { ProviderClient } from '../services/provider-client.ts';
-import { refundLatePayments } from '../services/refund.service.ts';
+import type { ProviderClient } from '../../services/provider-client.ts';
+import { refundLatePayments } from '../../services/refund.service.ts';
 
 /** The consumer group that keeps payable_orders, and its name in processed_events. */
 export const PAYABLE_ORDERS_CONSUMER = 'payment-orders';

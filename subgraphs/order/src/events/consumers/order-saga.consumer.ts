@@ -1,9 +1,9 @@
 import { claimEvent, type MikroORM } from '@emporium/db';
 import type { DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
-import { recordRefund } from '../services/order-refund.ts';
-import { rejectionReason, type OrderStatus } from '../services/order-status.ts';
-import { transition } from '../services/order-transition.ts';
+import { recordRefund } from '../../services/order-refund.ts';
+import { rejectionReason, type OrderStatus } from '../../services/order-status.ts';
+import { transition } from '../../services/order-transition.ts';
 
 /** The consumer group of the order saga, and its name in processed_events. */
 export const ORDER_SAGA_CONSUMER = 'order-saga';

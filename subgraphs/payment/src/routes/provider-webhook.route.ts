@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MikroORM } from '@emporium/db';
 import type { Route } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
-import { handleProviderEvent, readProviderEvent } from './services/webhook.service.ts';
-import { SIGNATURE_HEADER, verifyWebhookSignature } from './services/webhook-signature.ts';
+import { handleProviderEvent, readProviderEvent } from '../services/webhook.service.ts';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../services/webhook-signature.ts';
 
 /** Where the provider delivers its webhooks. */
 export const WEBHOOK_PATH = '/webhooks/provider';
