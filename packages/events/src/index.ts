@@ -1,4 +1,5 @@
 export * from './catalogue.ts';
+export * from './order-lifecycle.ts';
 export { InvalidEvent, SCHEMA_DIR, schemaFile, validatePayload } from './validate.ts';
 export { EVENT_ID_HEADER, EVENT_TYPE_HEADER, decodeEventMessage, encodeEventMessage } from './wire.ts';
 export type { EventMessage } from './wire.ts';

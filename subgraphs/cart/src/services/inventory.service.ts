@@ -7,7 +7,12 @@ import {
   type EntityManager,
   type NotificationWatch,
 } from '@emporium/db';
-import type { DomainEvent, OrderPlaced, OrderStatusChanged, StockReservationRejected } from '@emporium/events';
+import {
+  reservationSettlement,
+  type DomainEvent,
+  type OrderPlaced,
+  type StockReservationRejected,
+} from '@emporium/events';
 import { requireRole, userError, type UserError } from '@emporium/graphql-server';
 import type { CartContext, UnitOfWork } from '../context.ts';
 import type { Inventory } from '../entities/inventory.entity.ts';
@@ -175,7 +180,7 @@ export class InventoryService {
   /** Commits a held reservation when its order is paid, releases it when cancelled or expired. */
   async settle(ctx: UnitOfWork, event: EventOf<'OrderStatusChanged'>): Promise<InventoryOutcome> {
     const { status, orderId } = event.payload;
-    const next = settlementOf(status);
+    const next = reservationSettlement(status);
     if (!next) return 'ignored';
     return ctx.em.transactional(async (em) => {
       if (!(await claimEvent(em, INVENTORY_CONSUMER, event.id))) return 'duplicate';
@@ -315,11 +320,4 @@ export class InventoryService {
     );
     return (row?.held ?? 0) > 0;
   }
-}
-
-/** The reservation status an order status leads to, if any. */
-function settlementOf(status: OrderStatusChanged['status']): ReservationStatus | undefined {
-  if (status === 'PAID') return 'COMMITTED';
-  if (status === 'CANCELLED' || status === 'EXPIRED') return 'RELEASED';
-  return undefined;
 }

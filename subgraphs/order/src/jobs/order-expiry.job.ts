@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@emporium/db';
 import type { Logger } from '@emporium/logging';
-import { EXPIRED_REASON, type OrderStatus } from '../services/order-status.ts';
+import type { OrderStatus } from '@emporium/events';
+import { EXPIRED_REASON } from '../services/order-status.ts';
 import { transition } from '../services/order-transition.ts';
 
 /** Unpaid statuses that hold a reservation, and so can lapse. */

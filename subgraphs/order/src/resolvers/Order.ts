@@ -1,6 +1,6 @@
 import { formatMinor } from '@emporium/money';
 import type { OrderResolvers } from '../generated/resolvers-types.ts';
-import { TERMINAL_STATUSES, canTransition } from '../services/order-status.ts';
+import { canTransition, isTerminal } from '@emporium/events';
 
 export const Order: OrderResolvers = {
   /** Other subgraphs (payment, the live order feed) reference orders; the same visibility rule applies. */
@@ -9,7 +9,7 @@ export const Order: OrderResolvers = {
   lines: (order, _args, ctx) => ctx.loaders.linesByOrder.load(order.id),
   statusHistory: (order, _args, ctx) => ctx.loaders.historyByOrder.load(order.id),
   /** A final order holds no stock, so there is nothing to lapse. */
-  reservationExpiresAt: (order) => (TERMINAL_STATUSES.includes(order.status) ? null : order.reservationExpiresAt),
+  reservationExpiresAt: (order) => (isTerminal(order.status) ? null : order.reservationExpiresAt),
   /** Exactly the statuses a lapsed reservation expires, so the countdown shows only when it can run out. */
   reservedUntil: (order) => (canTransition(order.status, 'EXPIRED') ? order.reservationExpiresAt : null),
 };

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@emporium/db';
 import { outboxInsert } from '@emporium/db';
-import { TERMINAL_STATUSES, allowedFrom, type OrderStatus } from './order-status.ts';
+import { allowedFrom, isTerminal, type OrderStatus } from '@emporium/events';
 
 /** A transition that happened. */
 export interface StatusChange {
@@ -71,7 +71,7 @@ export async function transition(
       ]);
       // Every final status is entered from an unpaid one, so the order leaves the shopper's
       // unpaid count here; never below zero, so a count that drifted cannot block a transition.
-      const settled = TERMINAL_STATUSES.includes(to)
+      const settled = isTerminal(to)
         ? `, settled as (
              update unpaid_orders set count = greatest(count - 1, 0) where user_id = ?
            )`

@@ -1,8 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { OrderStatusChanged } from '@emporium/events';
+import type { OrderStatus, OrderStatusChanged } from '@emporium/events';
 import { createLogger } from '@emporium/logging';
-import type { OrderStatus } from '../services/order-status.ts';
 import type { OrderEventSource, OrderStatusListener } from './order-events.hub.ts';
 import { OrderStatusStream, type OrderStatusEventView, type StatusHistory } from './order-status-stream.ts';
 

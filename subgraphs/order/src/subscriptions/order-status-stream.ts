@@ -1,4 +1,4 @@
-import type { OrderStatusChanged } from '@emporium/events';
+import { isTerminal, type OrderStatus, type OrderStatusChanged } from '@emporium/events';
 import type { EntityManager } from '@emporium/db';
 import { badUserInput, forbidden, requireCaller } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
@@ -7,7 +7,6 @@ import type { OrderContext } from '../context.ts';
 import { OrderStatusChangeSchema, type OrderStatusChange } from '../entities/order-status-change.entity.ts';
 import type { Order } from '../entities/order.entity.ts';
 import { createLoaders, type Loaders } from '../loaders.ts';
-import { TERMINAL_STATUSES, type OrderStatus } from '../services/order-status.ts';
 import type { OrderEventSource } from './order-events.hub.ts';
 import { Sequencer } from './sequencer.ts';
 
@@ -198,7 +197,7 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
 
   #deliver(event: OrderStatusEventView): IteratorYieldResult<OrderStatusEventView> {
     // A final status is the last thing to say; the next pull completes the subscription.
-    if (TERMINAL_STATUSES.includes(event.status)) this.#end();
+    if (isTerminal(event.status)) this.#end();
     return { value: event, done: false };
   }
 

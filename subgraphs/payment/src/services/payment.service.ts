@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '@emporium/auth';
 import type { EntityManager, NotificationWatch } from '@emporium/db';
-import type { OrderStatus } from '@emporium/events';
+import { isPayable, type OrderStatus } from '@emporium/events';
 import { badUserInput, isUuid, requireCaller, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { PaymentContext } from '../context.ts';
@@ -54,7 +54,6 @@ const IDEMPOTENCY_KEY = /^\P{C}{1,128}$/u;
 const MAX_METHOD_LENGTH = 255;
 /** Provider refusals the shopper can fix with another card, token or VPA. */
 const METHOD_INVALID_CODES = new Set(['invalid_token', 'token_already_used', 'invalid_vpa']);
-const PAYABLE: readonly OrderStatus[] = ['AWAITING_PAYMENT', 'PAYMENT_FAILED'];
 /** The failure reason of a payment the provider never took. */
 export const PROVIDER_UNAVAILABLE_REASON = 'provider_unavailable';
 
@@ -284,14 +283,14 @@ async function lockOrder(tx: EntityManager, orderId: string): Promise<OrderStatu
  * service: a decline already recorded here makes PAYMENT_PROCESSING payable, and a payment
  * under way or captured makes any status unpayable.
  */
-async function isPayable(tx: EntityManager, orderId: string, status: OrderStatus | null): Promise<boolean> {
+async function canTakePayment(tx: EntityManager, orderId: string, status: OrderStatus | null): Promise<boolean> {
   if (status === null) return false;
   const payments = await tx.execute<{ status: string }[]>(
     `select status from payments where order_id = ? and status <> 'SUBMIT_FAILED' order by created_at desc, id desc`,
     [orderId],
   );
   if (payments.some((payment) => ['PROCESSING', 'SUCCEEDED', 'REFUNDED'].includes(payment.status))) return false;
-  if (PAYABLE.includes(status)) return true;
+  if (isPayable(status)) return true;
   return status === 'PAYMENT_PROCESSING' && payments[0]?.status === 'FAILED';
 }
 
@@ -311,7 +310,7 @@ async function reservePayment(
     const status = await lockOrder(tx, draft.order.orderId);
     // Checked after the lock: a concurrent payOrder with the same key has committed by now.
     if (await findByKey(tx, draft.userId, draft.key)) return 'key_taken' as const;
-    if (!(await isPayable(tx, draft.order.orderId, status))) return 'not_payable' as const;
+    if (!(await canTakePayment(tx, draft.order.orderId, status))) return 'not_payable' as const;
     const inserted = await tx.execute<{ id: string }[]>(
       `insert into payments (id, order_id, user_id, idempotency_key, request_fingerprint, payment_type,
          amount_minor, currency_code, status, created_at, updated_at)
@@ -337,7 +336,7 @@ async function reservePayment(
 /** A payment the provider never took goes back to PROCESSING for another submission, if the order allows. */
 async function retryReservation(em: EntityManager, paymentId: string, order: PayableOrder): Promise<Payment | null> {
   const retried = await em.transactional(async (tx) => {
-    if (!(await isPayable(tx, order.orderId, await lockOrder(tx, order.orderId)))) return false;
+    if (!(await canTakePayment(tx, order.orderId, await lockOrder(tx, order.orderId)))) return false;
     const updated = await tx.execute<{ id: string }[]>(
       `update payments set status = 'PROCESSING', failure_reason = null, updated_at = clock_timestamp()
        where id = ? and status = 'SUBMIT_FAILED' returning id`,

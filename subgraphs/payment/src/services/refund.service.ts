@@ -1,4 +1,5 @@
 import { appendToOutbox, type EntityManager } from '@emporium/db';
+import { ENDED_UNPAID_STATUSES } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from './provider-client.ts';
 
@@ -12,7 +13,7 @@ const REFUNDABLE_SQL = `
   select p.id, p.order_id, p.provider_intent_id, p.amount_minor, p.currency_code
   from payments p join payable_orders o on o.order_id = p.order_id
   where p.status = 'SUCCEEDED' and p.provider_intent_id is not null
-    and (o.status in ('EXPIRED', 'CANCELLED', 'REJECTED')
+    and (o.status in (${ENDED_UNPAID_STATUSES.map((status) => `'${status}'`).join(', ')})
       or exists (select 1 from payments q where q.order_id = p.order_id and q.id <> p.id
                  and q.status = 'SUCCEEDED' and (q.updated_at, q.id) < (p.updated_at, p.id)))`;
 

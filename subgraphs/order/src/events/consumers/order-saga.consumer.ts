@@ -1,8 +1,8 @@
 import { claimEvent, type MikroORM } from '@emporium/db';
-import type { DomainEvent } from '@emporium/events';
+import type { DomainEvent, OrderStatus } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
 import { recordRefund } from '../../services/order-refund.ts';
-import { rejectionReason, type OrderStatus } from '../../services/order-status.ts';
+import { rejectionReason } from '../../services/order-status.ts';
 import { transition } from '../../services/order-transition.ts';
 
 /** The consumer group of the order saga, and its name in processed_events. */

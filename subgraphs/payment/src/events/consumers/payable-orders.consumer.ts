@@ -1,5 +1,5 @@
 import { IF_CLAIMED, claimEventAndApply, type EventEffect, type MikroORM } from '@emporium/db';
-import type { DomainEvent } from '@emporium/events';
+import { endedUnpaid, type DomainEvent } from '@emporium/events';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from '../../services/provider-client.ts';
 import { refundLatePayments } from '../../services/refund.service.ts';
@@ -11,7 +11,7 @@ export const PAYABLE_ORDERS_CONSUMER = 'payment-orders';
  * Keeps the read model of orders from order.events.v1: OrderPlaced inserts the order,
  * OrderStatusChanged updates its status when its sequence is newer than the one applied
  * (so a redelivered or out-of-order change never moves it back). Each event is claimed in
- * the transaction of its effect. When an order ends unpaid (EXPIRED, CANCELLED) while one
+ * the transaction of its effect. When an order ends unpaid (EXPIRED, CANCELLED, REJECTED) while one
  * of its payments was captured after all, that money is refunded; a refund the provider
  * cannot take now is left to the reconciler's sweep rather than blocking the partition.
  */
@@ -24,7 +24,7 @@ export function createPayableOrdersHandler(deps: { orm: MikroORM; provider: Prov
     const applied = await claimEventAndApply(em, PAYABLE_ORDERS_CONSUMER, event.id, effect);
     if (!applied) return;
     logger.debug({ eventId: event.id, type: event.type, orderId: event.aggregateId }, 'order event applied');
-    if (event.type === 'OrderStatusChanged' && ['EXPIRED', 'CANCELLED'].includes(event.payload.status)) {
+    if (event.type === 'OrderStatusChanged' && endedUnpaid(event.payload.status)) {
       try {
         await refundLatePayments(em, deps.provider, logger, event.payload.orderId);
       } catch (error) {
