@@ -27,6 +27,12 @@ export interface ChangeEnvelope {
    * orders them: a read model keeps, per row, the change with the highest position.
    */
   lsn: number;
+  /**
+   * When the source transaction committed (Debezium's `source.ts_ms`), in ms since the epoch,
+   * to measure how fresh a read model is. Absent for a snapshot read, whose timestamp is when
+   * the snapshot ran, not a commit.
+   */
+  committedAtMs?: number;
 }
 
 export const isRecord = (value: unknown): value is RawRow =>
@@ -67,14 +73,18 @@ export function readChangeEnvelope(value: Buffer | string | null): ChangeEnvelop
     throw new InvalidChangeEvent('source.lsn should be a non-negative integer');
   }
   const before = isRecord(envelope['before']) ? envelope['before'] : null;
+  const committedAtMs = envelope['source']['ts_ms'];
+  // Only a commit's time counts; a malformed one is no reason to refuse the change itself.
+  const committed =
+    op !== 'r' && typeof committedAtMs === 'number' && Number.isFinite(committedAtMs) ? { committedAtMs } : {};
   if (op === 'd') {
     if (!before) throw new InvalidChangeEvent('a delete without its key in before');
-    return { op, after: null, before, lsn };
+    return { op, after: null, before, lsn, ...committed };
   }
   if (op !== 'c' && op !== 'u' && op !== 'r') throw new InvalidChangeEvent(`unknown op ${JSON.stringify(op)}`);
   const after = envelope['after'];
   if (!isRecord(after)) throw new InvalidChangeEvent(`op ${op} without after`);
-  return { op, after: withUnchangedLargeValues(after, before), before, lsn };
+  return { op, after: withUnchangedLargeValues(after, before), before, lsn, ...committed };
 }
 
 /** Reads a required column of a changed row, failing with the column's name. */

@@ -1,9 +1,9 @@
 /**
  * A change of the product service's `products` table, from its CDC topic
  * (`cdc.catalogue.public.products`, Debezium's envelope). The cart keeps only what it needs
- * to check and price a line.
+ * to check and price a line, read through the row shape declared in @emporium/events.
  */
-import { column, readChangeEnvelope } from '@emporium/events';
+import { readCdcKey, readCdcRow, readChangeEnvelope } from '@emporium/events';
 
 export { InvalidChangeEvent } from '@emporium/events';
 
@@ -24,16 +24,12 @@ export function readProductChanged(value: Buffer | string | null): ProductChange
   const envelope = readChangeEnvelope(value);
   if (!envelope) return null;
   if (!envelope.after) {
-    return { productId: column(envelope.before ?? {}, 'id', 'string').toLowerCase(), product: null, lsn: envelope.lsn };
+    return { productId: readCdcKey('products', envelope.before ?? {}).toLowerCase(), product: null, lsn: envelope.lsn };
   }
-  const row = envelope.after;
+  const row = readCdcRow('products', envelope.after, ['id', 'name', 'price_minor', 'currency_code']);
   return {
-    productId: column(row, 'id', 'string').toLowerCase(),
-    product: {
-      name: column(row, 'name', 'string'),
-      priceMinor: column(row, 'price_minor', 'number'),
-      currencyCode: column(row, 'currency_code', 'string'),
-    },
+    productId: row.id.toLowerCase(),
+    product: { name: row.name, priceMinor: row.price_minor, currencyCode: row.currency_code },
     lsn: envelope.lsn,
   };
 }

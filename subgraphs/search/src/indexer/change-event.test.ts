@@ -167,3 +167,24 @@ describe('large unchanged values', () => {
     expect(event?.row?.rating_count).toBe(2);
   });
 });
+
+describe('the commit time of a change', () => {
+  const at = (op: string, source: Record<string, unknown>) =>
+    Buffer.from(
+      JSON.stringify({
+        op,
+        source: { lsn: 7, ...source },
+        before: { id: 'c1' },
+        after: { id: 'c1', name: 'Phones', parent_id: null },
+      }),
+    );
+
+  it.each(['c', 'u', 'd'])("is read from source.ts_ms for op %s, to measure the index's freshness", (op) => {
+    expect(readChangeEvent('categories', at(op, { ts_ms: 1_764_000_000_123 }))?.committedAt).toBe(1_764_000_000_123);
+  });
+
+  it('is absent for a snapshot read (its time is the snapshot, not a commit) and for a malformed one', () => {
+    expect(readChangeEvent('categories', at('r', { ts_ms: 1_764_000_000_123 }))?.committedAt).toBeUndefined();
+    expect(readChangeEvent('categories', at('u', { ts_ms: 'yesterday' }))?.committedAt).toBeUndefined();
+  });
+});

@@ -4,7 +4,7 @@
  * `{ before, after, source: { lsn, ... }, op }`. Timestamps arrive as ISO strings
  * (timestamptz), 64-bit integers as JSON numbers (prices stay far below 2^53).
  */
-import { column, InvalidChangeEvent, nullableColumn, readChangeEnvelope, type RawRow } from '@emporium/events';
+import { readCdcKey, readCdcRow, readChangeEnvelope, type RawRow } from '@emporium/events';
 import type { CategoryRow, ProductRow, SellerRow } from '../search-index/product-document.ts';
 import type { StockRow } from '../search-index/stock.ts';
 
@@ -39,6 +39,8 @@ export interface ChangeEvent<T> {
    * it orders them: it is the document's external version in Elasticsearch.
    */
   lsn: number;
+  /** When the change was committed at the source (ms since the epoch); absent for a snapshot read. */
+  committedAt?: number;
 }
 
 export const topicName = (prefix: string, table: CatalogueTable): string => `${prefix}.public.${table}`;
@@ -48,49 +50,12 @@ export function tableOfTopic(prefix: string, topic: string): CatalogueTable | un
   return CATALOGUE_TABLES.find((table) => topicName(prefix, table) === topic);
 }
 
-const integerColumn = (raw: RawRow, name: string): number => {
-  const value = column(raw, name, 'number');
-  if (!Number.isSafeInteger(value)) throw new InvalidChangeEvent(`${name} should be an integer, got ${value}`);
-  return value;
-};
-
-/** Per table: the primary key column (a delete carries only that) and how a row after a change is read. */
-const readers: { [T in SourceTable]: { key: string; read: (raw: RawRow) => RowTypes[T] } } = {
-  products: {
-    key: 'id',
-    read: (raw) => ({
-      id: column(raw, 'id', 'string'),
-      name: column(raw, 'name', 'string'),
-      description: column(raw, 'description', 'string'),
-      brand: column(raw, 'brand', 'string'),
-      color: nullableColumn(raw, 'color'),
-      price_minor: column(raw, 'price_minor', 'number'),
-      currency_code: column(raw, 'currency_code', 'string'),
-      category_id: column(raw, 'category_id', 'string'),
-      seller_id: column(raw, 'seller_id', 'string'),
-      rating_count: column(raw, 'rating_count', 'number'),
-      rating_sum: column(raw, 'rating_sum', 'number'),
-      created_at: column(raw, 'created_at', 'string'),
-    }),
-  },
-  categories: {
-    key: 'id',
-    read: (raw) => ({
-      id: column(raw, 'id', 'string'),
-      name: column(raw, 'name', 'string'),
-      parent_id: nullableColumn(raw, 'parent_id'),
-    }),
-  },
-  sellers: { key: 'id', read: (raw) => ({ id: column(raw, 'id', 'string'), name: column(raw, 'name', 'string') }) },
-  // updated_at is not read: whether a product is in stock needs only the two counts.
-  inventory: {
-    key: 'product_id',
-    read: (raw) => ({
-      product_id: column(raw, 'product_id', 'string'),
-      on_hand: integerColumn(raw, 'on_hand'),
-      reserved: integerColumn(raw, 'reserved'),
-    }),
-  },
+/** Per table, how a row after a change is read: the shape declared once in @emporium/events' CDC_ROWS. */
+const readers: { [T in SourceTable]: (raw: RawRow) => RowTypes[T] } = {
+  products: (raw) => readCdcRow('products', raw),
+  categories: (raw) => readCdcRow('categories', raw),
+  sellers: (raw) => readCdcRow('sellers', raw),
+  inventory: (raw) => readCdcRow('inventory', raw),
 };
 
 /**
@@ -104,11 +69,12 @@ export function readChangeEvent<T extends SourceTable>(
 ): ChangeEvent<RowTypes[T]> | null {
   const envelope = readChangeEnvelope(value);
   if (!envelope) return null;
-  const { key, read } = readers[table] as { key: string; read: (raw: RawRow) => RowTypes[T] };
+  const read = readers[table] as (raw: RawRow) => RowTypes[T];
+  const committed = envelope.committedAtMs === undefined ? {} : { committedAt: envelope.committedAtMs };
   if (!envelope.after) {
-    return { id: column(envelope.before ?? {}, key, 'string'), row: null, lsn: envelope.lsn };
+    return { id: readCdcKey(table, envelope.before ?? {}), row: null, lsn: envelope.lsn, ...committed };
   }
-  return { id: column(envelope.after, key, 'string'), row: read(envelope.after), lsn: envelope.lsn };
+  return { id: readCdcKey(table, envelope.after), row: read(envelope.after), lsn: envelope.lsn, ...committed };
 }
 
 /** Keeps each row's last change of a batch: events of one row arrive in order, so the last is the newest. */
