@@ -14,6 +14,15 @@ export { MikroORM };
 export type { EntityManager } from '@mikro-orm/postgresql';
 export { Migration } from '@mikro-orm/migrations';
 export { NotificationWatch, notifyOnChange } from './notifications.ts';
+export {
+  ACQUIRE_BUCKETS,
+  SLOT_LAG_SQL,
+  measureDatabase,
+  sharedWhileInFlight,
+  slotFigures,
+  timeAcquisitions,
+} from './metrics.ts';
+export type { DatabaseMetricsOptions, SlotFigure, SlotRow } from './metrics.ts';
 /** The driver's constraint errors, for services that let a constraint decide a race. */
 export { CheckConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 

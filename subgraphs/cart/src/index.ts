@@ -7,7 +7,7 @@ const config = readCartConfig();
 const logger = createLogger('cart', { level: config.logLevel });
 // Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
 const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { NotificationWatch, createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { NotificationWatch, createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
 const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
 const { checkoutSnapshotRoute } = await import('./routes/checkout-snapshot.route.ts');
 const { contextFactory } = await import('./context.ts');
@@ -34,6 +34,8 @@ const server = await createSubgraphServer({
   context: contextFactory({ orm, carts, inventory: new InventoryService({ replica }) }),
   routes: checkoutSnapshotRoute({ orm, carts, orderServiceKey: config.orderServiceKey, logger }),
 });
+// Pool figures on the subgraph's /metrics, read at each scrape.
+await measureDatabase(orm, server.metrics, { service: database.service });
 await server.listen(config.port, config.host);
 
 runUntilSignalled(logger, async () => {

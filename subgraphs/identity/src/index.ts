@@ -7,7 +7,7 @@ const config = readIdentityConfig();
 const logger = createLogger('identity', { level: config.logLevel });
 // Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
 const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
 const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
@@ -51,6 +51,8 @@ const server = await createSubgraphServer({
   context: contextFactory({ orm, sessions, users }),
   routes: async (req, res) => jwks(req, res) || (await revokedSessions(req, res)),
 });
+// Pool figures on the subgraph's /metrics, read at each scrape.
+await measureDatabase(orm, server.metrics, { service: database.service });
 await server.listen(config.port, config.host);
 const rotation = startSigningKeyRotation(keys, orm, logger);
 const pruning = startSessionPruning(sessions, throttle, orm, logger);

@@ -10,7 +10,7 @@ const config = readOrderConfig();
 const logger = createLogger('order', { level: config.logLevel });
 // Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
 const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
 const { createSubgraphServer, exitWhenCrashed, jsonRoute, runUntilSignalled } =
   await import('@emporium/graphql-server');
 const { createKafka } = await import('@emporium/kafka');
@@ -69,6 +69,8 @@ const subscriptions = serveSubscriptions({
   logger,
   context,
 });
+// Pool figures on the subgraph's /metrics, read at each scrape.
+await measureDatabase(orm, server.metrics, { service: database.service });
 await server.listen(config.port, config.host);
 
 runUntilSignalled(logger, async () => {

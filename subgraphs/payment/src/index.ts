@@ -7,7 +7,7 @@ const config = readPaymentConfig();
 const logger = createLogger('payment', { level: config.logLevel });
 // Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
 const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { NotificationWatch, createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { NotificationWatch, createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
 const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
@@ -43,6 +43,8 @@ const server = await createSubgraphServer({
   }),
   routes: providerWebhookRoute({ orm, webhookSecret: config.provider.webhookSecret, logger }),
 });
+// Pool figures on the subgraph's /metrics, read at each scrape.
+await measureDatabase(orm, server.metrics, { service: database.service });
 await server.listen(config.port, config.host);
 
 runUntilSignalled(logger, async () => {

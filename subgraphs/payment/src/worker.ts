@@ -12,8 +12,15 @@ const config = readPaymentWorkerConfig();
 const logger = createLogger('payment-worker', { level: config.logLevel });
 // Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
 const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { EVENT_PRUNE_INTERVAL_MS, WORKER_DATABASE_TIMEOUTS, createOrm, migrate, pingDatabase, pruneEventTables } =
-  await import('@emporium/db');
+const {
+  EVENT_PRUNE_INTERVAL_MS,
+  WORKER_DATABASE_TIMEOUTS,
+  createOrm,
+  measureDatabase,
+  migrate,
+  pingDatabase,
+  pruneEventTables,
+} = await import('@emporium/db');
 const { TOPICS } = await import('@emporium/events');
 const { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } =
   await import('@emporium/graphql-server');
@@ -30,6 +37,8 @@ const metrics = createMetricsRegistry('payment-worker');
 const database = { service: 'payment', serverUrl: config.databaseUrl };
 const orm = await createOrm({ ...database, entities, migrations, logger, timeouts: WORKER_DATABASE_TIMEOUTS });
 await migrate(orm, database);
+// The pool, and how far Debezium's slots on this database (the outbox's) lag: one process per database reports them.
+await measureDatabase(orm, metrics, { service: database.service, replicationSlots: true });
 
 const provider = new ProviderClient({
   baseUrl: config.provider.url,

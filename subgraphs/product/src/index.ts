@@ -7,7 +7,7 @@ const config = readProductConfig();
 const logger = createLogger('product', { level: config.logLevel });
 // Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
 const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { createOrm, migrate, pingDatabase } = await import('@emporium/db');
+const { createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
 const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
@@ -33,6 +33,8 @@ const server = await createSubgraphServer({
     mediaBaseUrl: config.mediaBaseUrl,
   }),
 });
+// Pool figures on the subgraph's /metrics, and the catalogue connector's slot lag: product has no worker to report it.
+await measureDatabase(orm, server.metrics, { service: database.service, replicationSlots: true });
 await server.listen(config.port, config.host);
 
 runUntilSignalled(logger, async () => {
