@@ -5,9 +5,13 @@
  */
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import { DependencyUnavailable } from '@emporium/resilience';
+import type { Registry } from 'prom-client';
+import { measuredTransport } from './metrics.ts';
 
 export { Client, errors };
 export type { estypes };
+export { ELASTICSEARCH_BUCKETS, measuredTransport, outcomeOf } from './metrics.ts';
+export type { RequestOutcome } from './metrics.ts';
 
 /** Options of {@link createElasticsearch}. */
 export interface ElasticsearchOptions {
@@ -19,6 +23,8 @@ export interface ElasticsearchOptions {
   requestTimeoutMs?: number;
   /** Retries on connection errors and timeouts; 0 for interactive callers, which fail fast. */
   maxRetries?: number;
+  /** The process's metrics: each request's duration by API name and outcome is recorded there. */
+  metrics?: Registry;
 }
 
 /** Creates a client for one cluster; callers close it when they stop. */
@@ -30,6 +36,7 @@ export function createElasticsearch(options: ElasticsearchOptions): Client {
     // One node (or a load balancer in front of many): sniffing would only find addresses
     // the client cannot reach from outside a container network.
     sniffOnStart: false,
+    ...(options.metrics ? { Transport: measuredTransport(options.metrics) } : {}),
   });
 }
 

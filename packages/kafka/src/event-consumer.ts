@@ -4,10 +4,10 @@ import type { Logger } from '@emporium/logging';
 import type { Registry } from 'prom-client';
 import { crashedForGood } from './crash.ts';
 import { attemptWithRetries, createDeadLetterQueue, type RetryPolicy } from './dead-letters.ts';
-import { consumerMetrics, measureConsumer } from './metrics.ts';
+import { consumerMetrics, measureConsumer, messageAgeSeconds } from './metrics.ts';
 import { consumerReadiness } from './readiness.ts';
 import { inConsumerSpan } from './tracing.ts';
-import { ensureTopics, subscribeWhenReady } from './topics.ts';
+import { DEFAULT_PARTITIONS, ensureTopics, subscribeWhenReady } from './topics.ts';
 
 /** Options of {@link startEventConsumer}. */
 export interface EventConsumerOptions {
@@ -24,7 +24,7 @@ export interface EventConsumerOptions {
    * `isDependencyFailure`) is not the event's fault: it is retried until the dependency is back.
    */
   handle: (event: DomainEvent) => Promise<void>;
-  /** Partitions worked on at once within this process. */
+  /** Partitions worked on at once within this process; by default all of them, for a lone replica. */
   concurrency?: number;
   retry?: RetryPolicy;
   /** The process's metrics: messages, lag and each event's outcome and duration, by group. */
@@ -64,10 +64,12 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   };
   await consumer.run({
     // One partition's retries must not hold up the others.
-    partitionsConsumedConcurrently: options.concurrency ?? 3,
+    partitionsConsumedConcurrently: options.concurrency ?? DEFAULT_PARTITIONS,
     eachMessage: async (payload) => {
       const { topic, partition, message } = payload;
       const source = { topic, partition, message };
+      const age = metrics ? messageAgeSeconds(message.timestamp, Date.now()) : undefined;
+      if (age !== undefined) metrics?.eventAge.observe({ group: groupId, topic }, age);
       let event: DomainEvent;
       try {
         event = decodeEventMessage(message);

@@ -67,4 +67,4 @@ export {
 } from './dead-letter-replay.ts';
 export type { DeadLetter, DeadLetterTopicSummary } from './dead-letter-replay.ts';
 export { consumerReadiness } from './readiness.ts';
-export { consumerMetrics, measureConsumer } from './metrics.ts';
+export { EVENT_AGE_BUCKETS, consumerMetrics, measureConsumer, messageAgeSeconds } from './metrics.ts';

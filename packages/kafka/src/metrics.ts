@@ -11,6 +11,24 @@ interface ConsumerMetrics {
   lag: Gauge<'group' | 'topic' | 'partition'>;
   events: Counter<'group' | 'topic' | 'type' | 'outcome'>;
   eventDuration: Histogram<'group' | 'type'>;
+  eventAge: Histogram<'group' | 'topic'>;
+}
+
+/**
+ * Seconds an event waited before a consumer took it up: a fraction of a second while the
+ * pipeline keeps up, minutes while a connector or a consumer was down.
+ */
+export const EVENT_AGE_BUCKETS: readonly number[] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+
+/**
+ * Seconds from a message's timestamp to `now`, or undefined when it carries none. Clocks of
+ * the producer and this process may differ a little; a message is not consumed before it
+ * was produced, so a negative age reads 0.
+ */
+export function messageAgeSeconds(timestamp: string | undefined, now: number): number | undefined {
+  const produced = Number(timestamp);
+  if (timestamp === undefined || timestamp === '' || !Number.isFinite(produced) || produced <= 0) return undefined;
+  return Math.max(0, now - produced) / 1000;
 }
 
 // prom-client refuses a second series of one name in a registry: each registry gets them once.
@@ -52,6 +70,16 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
       help: 'Time to apply one domain event (its retries included), by group and event type',
       labelNames: ['group', 'type'] as const,
       buckets: HANDLING_BUCKETS,
+      registers,
+    }),
+    eventAge: new Histogram({
+      name: 'kafka_consumer_event_age_seconds',
+      help:
+        "Seconds from a message's timestamp to the start of its handling, by group and topic. For an outbox " +
+        'event the timestamp is when Debezium read the committed row from the WAL, so this is publish → consumed; ' +
+        'the slot lag (db_replication_slot_lag_bytes) shows the commit → publish part',
+      labelNames: ['group', 'topic'] as const,
+      buckets: [...EVENT_AGE_BUCKETS],
       registers,
     }),
   };

@@ -4,7 +4,7 @@
  * Elasticsearch too: searches then fail fast while the rest of the supergraph works.
  */
 import { createLogger } from '@emporium/logging';
-import { startTracing } from '@emporium/telemetry';
+import { createMetricsRegistry, startTracing } from '@emporium/telemetry';
 import { readSearchConfig } from './config.ts';
 
 const config = readSearchConfig();
@@ -17,15 +17,19 @@ const { contextFactory } = await import('./context.ts');
 const { buildSchema } = await import('./schema.ts');
 const { SearchService } = await import('./services/search.service.ts');
 
+// One registry for the server's series and the client's request latency.
+const metrics = createMetricsRegistry('search');
 // Interactive: a short timeout and no retries, so a dead cluster costs a search ~1.2 s at most.
 const client = createElasticsearch({
   url: config.elasticsearchUrl,
   requestTimeoutMs: config.requestTimeoutMs,
   maxRetries: 0,
+  metrics,
 });
 
 const server = await createSubgraphServer({
   name: 'search',
+  metrics,
   readiness: { elasticsearch: () => pingElasticsearch(client) },
   schema: buildSchema(),
   routerKey: config.routerKey,

@@ -20,7 +20,7 @@ const { CatalogueIndexer } = await import('./catalogue-indexer.ts');
 const { startIndexerConsumer } = await import('./indexer.consumer.ts');
 
 const metrics = createMetricsRegistry('search-indexer');
-const client = createElasticsearch({ url: config.elasticsearchUrl });
+const client = createElasticsearch({ url: config.elasticsearchUrl, metrics });
 const names = indexNames(config.indexAlias);
 const created = await ensureIndex(client, names);
 if (created) logger.info({ index: created, alias: names.alias }, 'created the first product index');
@@ -34,6 +34,7 @@ const running = await startIndexerConsumer({
   stockTopic: config.stockTopic,
   indexer,
   logger,
+  metrics,
 });
 measureConsumer(running.consumer, config.groupId, metrics);
 

@@ -7,6 +7,7 @@ import {
   type createKafka,
 } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
+import type { Registry } from '@emporium/telemetry';
 import type { CatalogueIndexer, TableChanges } from './catalogue-indexer.ts';
 import {
   CATALOGUE_TABLES,
@@ -16,6 +17,7 @@ import {
   topicName,
   type SourceTable,
 } from './change-event.ts';
+import { freshnessRecorder } from './indexer.metrics.ts';
 
 /** Options of {@link startIndexerConsumer}. */
 export interface IndexerConsumerOptions {
@@ -30,6 +32,8 @@ export interface IndexerConsumerOptions {
   logger: Logger;
   /** Messages per bulk request; a Kafka batch larger than this is written in slices. */
   sliceSize?: number;
+  /** The process's metrics: how fresh the index is (commit → indexed) is recorded there. */
+  metrics?: Registry;
 }
 
 /** A running indexer consumer. */
@@ -55,6 +59,7 @@ const DEFAULT_SLICE = 500;
 export async function startIndexerConsumer(options: IndexerConsumerOptions): Promise<IndexerConsumer> {
   const { kafka, indexer, logger, topicPrefix, stockTopic } = options;
   const slice = options.sliceSize ?? DEFAULT_SLICE;
+  const recordFreshness = options.metrics ? freshnessRecorder(options.metrics) : undefined;
   const topics = [...CATALOGUE_TABLES.map((table) => topicName(topicPrefix, table)), stockTopic];
   const deadLetters = await createDeadLetterQueue({ kafka, groupId: options.groupId, topics, logger });
   const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: true });
@@ -88,6 +93,8 @@ export async function startIndexerConsumer(options: IndexerConsumerOptions): Pro
             read: (message) => readChangeEvent(table, message.value),
             apply: async (events) => {
               const outcome = await indexer.apply({ table, events } as TableChanges);
+              // Acknowledged by Elasticsearch: these changes are searchable now (after its refresh interval).
+              recordFreshness?.(table, events);
               logger.debug(
                 { topic: batch.topic, partition: batch.partition, offset: last.offset, ...outcome },
                 'indexed',
