@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARTITIONS } from '@emporium/kafka';
 import { databasePlaceholders, fillPlaceholders, readConnectorDefinitions } from './connectors.ts';
 
 describe('connector configs', () => {
@@ -38,5 +39,12 @@ describe('connector configs', () => {
       'topic.prefix': 'cdc.catalogue',
       'snapshot.mode': 'initial',
     });
+  });
+
+  it('make their topics with as many partitions as the services make theirs', () => {
+    // A CDC or outbox topic the connector creates first must not cap the consumers' replicas.
+    for (const { name, config } of readConnectorDefinitions()) {
+      expect(config['topic.creation.default.partitions'], name).toBe(String(DEFAULT_PARTITIONS));
+    }
   });
 });

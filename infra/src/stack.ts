@@ -1,5 +1,7 @@
 import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { createKafka, DEFAULT_PARTITIONS, undersizedTopics } from '@emporium/kafka';
+import { createLogger } from '@emporium/logging';
 import { config } from './config.ts';
 import { connect } from './components/connect.ts';
 import { elasticsearch } from './components/elasticsearch.ts';
@@ -111,6 +113,38 @@ export async function up(report: (line: string) => void = console.log): Promise<
   // A running Prometheus re-reads its targets: processes that gained metrics are scraped from now on.
   writeScrapeTargets();
   await provision();
+  for (const line of await partitionWarnings()) report(line);
+}
+
+/**
+ * Topics an older stack made with fewer partitions than the platform uses now stay as they
+ * are (see `undersizedTopics`): growing them is only safe once every producer and consumer
+ * of the topic is drained, which a fresh local stack is and a running one cannot prove. The
+ * start names them, and how to get a stack with the new count.
+ */
+async function partitionWarnings(): Promise<string[]> {
+  const kafkaClient = createKafka({
+    clientId: 'emporium-infra',
+    brokers: config.endpoints.kafka.brokers,
+    logger: createLogger('infra', { level: 'silent' }),
+  });
+  let undersized;
+  try {
+    undersized = await undersizedTopics(kafkaClient);
+  } catch (error) {
+    // Advice only: a stack that is up stays usable without it.
+    return [`kafka: cannot check the topics' partitions: ${describeError(error)}`];
+  }
+  if (undersized.length === 0) return [];
+  const named = undersized
+    .slice(0, 5)
+    .map(({ topic, partitions }) => `${topic} (${partitions})`)
+    .join(', ');
+  return [
+    `kafka: warning: ${undersized.length} topic(s) have fewer than ${DEFAULT_PARTITIONS} partitions and are left so ` +
+      `(keyed order would not survive growing them): ${named}${undersized.length > 5 ? ` and ${undersized.length - 5} more` : ''}. ` +
+      'They work, with fewer busy worker replicas; `npm run infra -- reset` starts a fresh stack with the new count.',
+  ];
 }
 
 /** Engines the machine must provide for, by the component that runs on them. */

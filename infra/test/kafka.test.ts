@@ -1,5 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafka, type KafkaMessage, type Producer } from '@emporium/kafka';
+import {
+  createKafka,
+  DEFAULT_PARTITIONS,
+  ensureTopics,
+  undersizedTopics,
+  type KafkaMessage,
+  type Producer,
+} from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { stackEndpoints, uniqueName, eventually } from '@emporium/testing';
 
@@ -10,13 +17,16 @@ const kafka = createKafka({
 });
 const admin = kafka.admin();
 const topic = uniqueName('smoke');
+// Named like event topics, so the platform's own filter picks them up.
+const olderTopic = `${uniqueName('smoke-older')}.events.v1`;
+const newerTopic = `${uniqueName('smoke-newer')}.events.v1`;
 
 afterAll(async () => {
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.deleteTopics({ topics: [topic, olderTopic, newerTopic] }).catch(() => undefined);
   await admin.disconnect();
 });
 
-const PARTITIONS = 3;
+const PARTITIONS = DEFAULT_PARTITIONS;
 const MARKER = 'marker';
 
 /**
@@ -86,5 +96,22 @@ describe('Kafka through kafkajs', () => {
     expect(
       second.map((m) => (JSON.parse(m.value?.toString() ?? '{}') as { seq: number }).seq).sort((a, b) => a - b),
     ).toEqual([20, 21, 22, 23, 24]);
+  });
+
+  it('reports a topic an older stack made with fewer partitions, and leaves it so', async () => {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: olderTopic, numPartitions: 3 }], waitForLeaders: true });
+    // A service starting on the older stack ensures its topics: the existing one is not grown.
+    await ensureTopics(kafka, [olderTopic, newerTopic]);
+    const partitionsOf = async (name: string) =>
+      (await admin.fetchTopicMetadata({ topics: [name] })).topics[0]?.partitions.length;
+    expect(await partitionsOf(olderTopic)).toBe(3);
+    expect(await partitionsOf(newerTopic)).toBe(DEFAULT_PARTITIONS);
+
+    const undersized = await undersizedTopics(kafka);
+    expect(undersized).toContainEqual({ topic: olderTopic, partitions: 3 });
+    expect(undersized.map((entry) => entry.topic)).not.toContain(newerTopic);
+    // Kafka's and Connect's own topics are not the platform's to judge.
+    expect(undersized.filter((entry) => entry.topic.startsWith('_'))).toEqual([]);
   });
 });

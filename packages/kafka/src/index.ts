@@ -43,7 +43,13 @@ export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka(config);
 }
 
-export { DEFAULT_PARTITIONS, ensureTopics, subscribeWhenReady } from './topics.ts';
+export {
+  DEFAULT_PARTITIONS,
+  ensureTopics,
+  subscribeWhenReady,
+  undersizedTopics,
+  type UndersizedTopic,
+} from './topics.ts';
 export { crashedForGood } from './crash.ts';
 export { startEventConsumer } from './event-consumer.ts';
 export type { EventConsumer, EventConsumerOptions } from './event-consumer.ts';
