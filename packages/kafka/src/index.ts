@@ -74,3 +74,4 @@ export {
 export type { DeadLetter, DeadLetterTopicSummary } from './dead-letter-replay.ts';
 export { consumerReadiness } from './readiness.ts';
 export { EVENT_AGE_BUCKETS, consumerMetrics, measureConsumer, messageAgeSeconds } from './metrics.ts';
+export { traceparentOf } from './tracing.ts';

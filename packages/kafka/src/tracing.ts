@@ -17,6 +17,16 @@ const headerGetter: TextMapGetter<IHeaders> = {
   },
 };
 
+/**
+ * The W3C `traceparent` a message carries (an outbox row's, placed by Debezium), or
+ * undefined: for work that passes the trace on without a consumer span of its own, e.g. a
+ * subscription push.
+ */
+export function traceparentOf(headers: IHeaders | undefined): string | undefined {
+  const value = headers ? headerGetter.get(headers, 'traceparent') : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** What the span of one consumed message says about it. */
 export interface ConsumedMessage {
   groupId: string;

@@ -6,6 +6,8 @@
 export { DEFAULT_SAMPLE_RATIO, LOCAL_TELEMETRY_PORTS, LOCAL_ZIPKIN_SPANS_URL, readTracingConfig } from './config.ts';
 export type { SpanExporterConfig, TracingConfig } from './config.ts';
 export { carryTraceContext, startTracing } from './tracing.ts';
+export { inCarriedSpan } from './spans.ts';
+export type { CarriedSpanKind } from './spans.ts';
 export type { Instrumented, Tracing, TracingLogger } from './tracing.ts';
 export {
   BoundedLabel,

@@ -4,7 +4,7 @@ import { createLogger } from '@emporium/logging';
 import { GraphQLError, parse } from 'graphql';
 import type { Client, Sink } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
-import { EventStream, MAX_BUFFERED_EVENTS } from './event-stream.ts';
+import { EventStream, MAX_BUFFERED_EVENTS, traceparentOfEvent } from './event-stream.ts';
 import type { SubgraphResponse } from './plan-executor.ts';
 import { SubscriptionPlanner } from './subscription-planner.ts';
 
@@ -91,5 +91,25 @@ describe('EventStream', () => {
     }
     expect(codes).toHaveLength(MAX_BUFFERED_EVENTS + 1);
     expect(codes.at(-1)).toBe('SUBSCRIBER_TOO_SLOW');
+  });
+});
+
+describe('the trace context of an event', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it("is read from the subgraph's extensions when it is a W3C traceparent", () => {
+    expect(traceparentOfEvent({ data: null, extensions: { traceparent } })).toBe(traceparent);
+    expect(traceparentOfEvent({ data: null })).toBeUndefined();
+    expect(traceparentOfEvent({ data: null, extensions: { traceparent: 'not-a-trace' } })).toBeUndefined();
+    expect(traceparentOfEvent({ data: null, extensions: { traceparent: 42 } })).toBeUndefined();
+  });
+
+  it('stays between the subgraph and the router: the client gets the data alone', async () => {
+    const { stream, sink } = open();
+    sink().next({ data: { orderStatusChanged: { status: 'PAID' } }, extensions: { traceparent } });
+    sink().complete();
+    const seen: unknown[] = [];
+    for await (const result of stream) seen.push(result);
+    expect(seen).toEqual([{ data: { orderStatusChanged: { status: 'PAID' } } }]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '@emporium/logging';
+import { inCarriedSpan } from '@emporium/telemetry';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Client } from 'graphql-ws';
 import {
@@ -19,6 +20,20 @@ const tooSlow = (): GraphQLError =>
   new GraphQLError('The subscriber fell too far behind; resubscribe with afterSequence', {
     extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
   });
+
+/**
+ * The trace context a subgraph sent with an event (`extensions.traceparent`: the order
+ * subgraph passes on the one its Kafka message carried), if it is a well-formed one.
+ */
+export function traceparentOfEvent(event: SubgraphResponse): string | undefined {
+  const extensions = event.extensions;
+  if (typeof extensions !== 'object' || extensions === null || !('traceparent' in extensions)) return undefined;
+  const { traceparent } = extensions;
+  // W3C trace-context version 00: anything else is not passed to the propagator.
+  return typeof traceparent === 'string' && /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)
+    ? traceparent
+    : undefined;
+}
 
 const isFormattedErrors = (value: unknown): value is GraphQLFormattedError[] =>
   Array.isArray(value) && value.every((entry) => typeof entry === 'object' && entry !== null && 'message' in entry);
@@ -111,7 +126,21 @@ export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
         throw item.error;
       }
       const { primary, rest } = this.#planned.node;
-      const result = await completeEvent(primary, rest, item.value, this.#completion);
+      // In the trace of the work that published the event (a checkout's, for its status
+      // changes): the push, and the subgraph fetches that complete it, show there.
+      const result = await inCarriedSpan(
+        traceparentOfEvent(item.value),
+        'subscription push',
+        {
+          kind: 'producer',
+          attributes: {
+            'graphql.operation.type': 'subscription',
+            'graphql.operation.name': this.#planned.operation.name ?? '',
+            'emporium.subgraph': primary.serviceName,
+          },
+        },
+        () => completeEvent(primary, rest, item.value, this.#completion),
+      );
       // The client may have left while the event was being completed: send it nothing more.
       if (this.#ended()) return { done: true, value: undefined };
       return { done: false, value: result.errors.length > 0 ? result : { data: result.data } };

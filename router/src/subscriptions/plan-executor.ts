@@ -25,6 +25,8 @@ export interface SubgraphRequest {
 export interface SubgraphResponse {
   data?: JsonObject | null;
   errors?: readonly GraphQLFormattedError[];
+  /** What the subgraph says besides: a subscription event's `traceparent`, read by the router only. */
+  extensions?: unknown;
 }
 
 /** Sends one operation to the named subgraph (over HTTP, with the caller's router assertion). */

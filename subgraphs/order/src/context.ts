@@ -18,6 +18,12 @@ export interface OrderContext {
   checkout: CheckoutService;
   orders: OrderService;
   orderStatusStreams: OrderStatusStreamService;
+  /**
+   * In a subscription's context: the trace context of the event being pushed right now (set
+   * as each event resolves; a subscription's events resolve one at a time), which the push
+   * carries to the router in its `extensions`.
+   */
+  pushTraceparent?: string;
 }
 
 /** Builds each request's context: a forked EntityManager, fresh loaders, the shared services. */

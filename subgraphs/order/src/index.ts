@@ -68,6 +68,8 @@ const subscriptions = serveSubscriptions({
   routerKey: config.routerKey,
   logger,
   context,
+  // A live event's trace goes on to the router, which spans the push to the client in it.
+  traceOf: (ctx) => ctx.pushTraceparent,
 });
 // Pool figures on the subgraph's /metrics, read at each scrape.
 await measureDatabase(orm, server.metrics, { service: database.service });

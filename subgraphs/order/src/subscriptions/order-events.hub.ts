@@ -6,6 +6,7 @@ import {
   crashedForGood,
   ensureTopics,
   subscribeWhenReady,
+  traceparentOf,
   type Consumer,
   type KafkaMessage,
   type createKafka,
@@ -14,8 +15,12 @@ import type { Logger } from '@emporium/logging';
 
 type Kafka = ReturnType<typeof createKafka>;
 
-/** Called with each OrderStatusChanged of one order, synchronously, in the order Kafka delivers them. */
-export type OrderStatusListener = (event: OrderStatusChanged) => void;
+/**
+ * Called with each OrderStatusChanged of one order, synchronously, in the order Kafka
+ * delivers them, with the W3C `traceparent` of the work that published it (if traced), so a
+ * push to a subscriber can join the order's trace.
+ */
+export type OrderStatusListener = (event: OrderStatusChanged, traceparent?: string) => void;
 
 /** Where subscriber streams hear of live status changes; the hub, or a stand-in in tests. */
 export interface OrderEventSource {
@@ -162,10 +167,11 @@ export class OrderEventsHub implements OrderEventSource {
     if (event.type !== 'OrderStatusChanged') return;
     const listeners = this.#listeners.get(event.payload.orderId.toLowerCase());
     if (!listeners) return;
+    const traceparent = traceparentOf(message.headers);
     // A copy: a listener may stop listening (or others) while being called.
     for (const listener of [...listeners]) {
       try {
-        listener(event.payload);
+        listener(event.payload, traceparent);
       } catch (error) {
         this.#logger.error({ err: error, orderId: event.payload.orderId }, 'order status listener failed');
       }

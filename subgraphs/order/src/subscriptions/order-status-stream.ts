@@ -17,6 +17,11 @@ export interface OrderStatusEventView {
   status: OrderStatus;
   at: Date;
   reason: string | null;
+  /**
+   * The W3C trace context of the work that published a change heard live (absent for one
+   * read from the history), passed on with the push so the checkout's trace shows it.
+   */
+  traceparent?: string;
 }
 
 /** An event as the `OrderStatusEvent` type resolves it: with the order, read when the event is delivered. */
@@ -48,12 +53,19 @@ const fromHistory = (row: OrderStatusChange): OrderStatusEventView => ({
   reason: row.reason ?? null,
 });
 
-const fromEvent = (event: OrderStatusChanged): OrderStatusEventView => ({
+/** A change heard live, with the trace context it was published under. */
+interface LiveChange {
+  event: OrderStatusChanged;
+  traceparent: string | undefined;
+}
+
+const fromEvent = ({ event, traceparent }: LiveChange): OrderStatusEventView => ({
   orderId: event.orderId.toLowerCase(),
   sequence: event.sequence,
   status: event.status,
   at: new Date(event.at),
   reason: event.reason,
+  ...(traceparent === undefined ? {} : { traceparent }),
 });
 
 /** Reads the history through fresh forks of `em`, so nothing cached by an earlier read hides a newer row. */
@@ -98,7 +110,7 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
   /** Vetted by the sequencer, to deliver in this order. */
   #ready: OrderStatusEventView[] = [];
   /** Heard live, not yet vetted. */
-  #live: OrderStatusChanged[] = [];
+  #live: LiveChange[] = [];
   #sequencer: Sequencer | null = null;
   #stopListening: (() => void) | null;
   #wake: (() => void) | null = null;
@@ -108,8 +120,8 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
   constructor(options: OrderStatusStreamOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ component: 'order-status-stream', orderId: options.orderId });
-    this.#stopListening = options.source.listen(options.orderId, (event) => {
-      this.#hear(event);
+    this.#stopListening = options.source.listen(options.orderId, (event, traceparent) => {
+      this.#hear({ event, traceparent });
     });
   }
 
@@ -154,7 +166,7 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
         });
         continue;
       }
-      const verdict = sequencer.offer(live.sequence);
+      const verdict = sequencer.offer(live.event.sequence);
       if (verdict === 'deliver') return this.#deliver(fromEvent(live));
       if (verdict === 'gap') await this.#fillGap(sequencer, fromEvent(live));
     }
@@ -201,7 +213,7 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
     return { value: event, done: false };
   }
 
-  #hear(event: OrderStatusChanged): void {
+  #hear(change: LiveChange): void {
     if (this.#ended || this.#overflowed) return;
     if (this.#live.length >= this.#options.queueLimit) {
       this.#logger.warn({ queueLimit: this.#options.queueLimit }, 'subscriber too slow; ending its subscription');
@@ -209,7 +221,7 @@ export class OrderStatusStream implements AsyncIterableIterator<OrderStatusEvent
       this.#live = [];
       this.#unlisten();
     } else {
-      this.#live.push(event);
+      this.#live.push(change);
     }
     this.#wakeUp();
   }

@@ -44,6 +44,11 @@ export interface SubscriptionServerOptions<TContext> {
   /** Builds one subscription's context (a forked EntityManager, the caller); it lives as long as the subscription. */
   context: (identity: RequestIdentity) => TContext;
   keepAliveMs?: number;
+  /**
+   * The W3C trace context of the event a subscription just resolved, if any: sent with the
+   * event as `extensions.traceparent`, so the router's push of it joins that event's trace.
+   */
+  traceOf?: (context: TContext) => string | undefined;
 }
 
 /** The running WebSocket endpoint. */
@@ -121,8 +126,15 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
         };
         return args;
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map(format) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const traceparent = options.traceOf?.(args.contextValue as TContext);
+        if (!result.errors && traceparent === undefined) return undefined;
+        return {
+          ...result,
+          ...(result.errors ? { errors: result.errors.map(format) } : {}),
+          ...(traceparent === undefined ? {} : { extensions: { ...result.extensions, traceparent } }),
+        };
+      },
       onError: (_ctx, _id, _payload, errors) => errors.map(format),
     },
     wss,
