@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { LOCAL_HOST } from '@emporium/config';
 import { LOCAL_TELEMETRY_PORTS } from '@emporium/telemetry';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { eventually } from '@emporium/testing';
 import { waitFor } from '../infra/src/process.ts';
 import { ROUTER_ADMIN_PORT, SERVICES, WORKERS } from '../infra/src/services.ts';
 import { ROUTER_URL, contractOperation, gql } from './client.ts';
+import { connectAs, disconnectAll, sees, watch } from './live.ts';
 import { CARDS, addToCart, newShopper, orderReaches, productOnSale, tokenize } from './shop.ts';
 
 const ZIPKIN = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.zipkin}`;
@@ -228,6 +230,50 @@ describe('traces across Kafka', () => {
   });
 });
 
+describe('the push to a subscriber', () => {
+  afterEach(disconnectAll);
+
+  it('shows in the trace of the payment whose status change it pushes, under the event it carries', async () => {
+    const shopper = await shopperWithCart();
+    const orderId = await tracedCheckout(shopper, clientTrace().traceparent);
+    const subscription = watch(connectAs(shopper), contractOperation('OrderStatusChanged'), { orderId });
+    // From here on the status changes reach the subscriber live, over Kafka, not from the history.
+    await sees(subscription.results, 'AWAITING_PAYMENT', 60_000);
+    const { traceId, traceparent } = clientTrace();
+    const paid = await gql<{ payOrder: { userErrors: unknown[] } }>(
+      contractOperation('PayOrder'),
+      {
+        input: {
+          orderId,
+          idempotencyKey: randomUUID(),
+          paymentType: 'CARD',
+          paymentMode: 'ONLINE',
+          paymentMethodToken: await tokenize(CARDS.success),
+        },
+      },
+      { token: shopper, headers: { traceparent } },
+    );
+    expect(paid.data?.payOrder.userErrors).toEqual([]);
+    expect(await subscription.ended).toEqual({ completed: true });
+
+    // The router's push of PAID, a child of the order worker's span that published it.
+    const pushes = (spans: readonly ZipkinSpan[]): ZipkinSpan[] =>
+      spans.filter((span) => span.localEndpoint?.serviceName === 'router' && span.name === 'subscription push');
+    const spans = await eventually(
+      async () => {
+        const answer = await fetch(`${ZIPKIN}/api/v2/trace/${traceId}`);
+        const found = answer.ok ? ((await answer.json()) as ZipkinSpan[]) : [];
+        return pushes(found).length > 0 && servicesOf(found).has('order-worker') ? found : undefined;
+      },
+      { timeoutMs: 30_000, what: `a subscription push span in trace ${traceId}` },
+    );
+    const push = pushes(spans)[0];
+    expect(push?.tags?.['graphql.operation.name']).toBe('OrderStatusChanged');
+    const parent = spans.find((span) => span.id === push?.parentId);
+    expect(parent?.localEndpoint?.serviceName).toBe('order-worker');
+  });
+});
+
 describe('metrics', () => {
   it('serves the router metrics on the admin port, not the public one', async () => {
     const publicPort = await fetch(new URL('/metrics', ROUTER_URL));
@@ -371,5 +417,105 @@ describe('metrics', () => {
       { timeoutMs: 30_000 },
     );
     expect(answered).toBe(true);
+  });
+});
+
+/** Where a process serves its metrics. */
+function metricsOf(name: string): string {
+  const port = SERVICES.find((service) => service.name === name)?.metricsPort;
+  if (port === undefined) throw new Error(`${name} serves no metrics`);
+  return `http://${LOCAL_HOST}:${port}/metrics`;
+}
+
+describe('metrics of the dependencies and the pipeline', () => {
+  it('reports PostgreSQL pool figures and the wait for a connection, per process and database', async () => {
+    const before = await scrape(metricsOf('order'));
+    const shopper = await shopperWithCart();
+    await orderReaches(shopper, await tracedCheckout(shopper, clientTrace().traceparent), 'AWAITING_PAYMENT');
+    const after = await scrape(metricsOf('order'));
+    const order = { service: 'order', database: 'order' };
+    expect(
+      total(after, 'db_pool_acquire_duration_seconds_count', order) -
+        total(before, 'db_pool_acquire_duration_seconds_count', order),
+    ).toBeGreaterThanOrEqual(1);
+    for (const state of ['in_use', 'idle']) {
+      expect(after.some((sample) => sample.name === 'db_pool_connections' && sample.labels['state'] === state)).toBe(
+        true,
+      );
+    }
+    expect(total(after, 'db_pool_waiting_requests', order)).toBeGreaterThanOrEqual(0);
+    expect(total(after, 'db_pool_max_connections', order)).toBeGreaterThan(0);
+    // Workers report their pools too.
+    const worker = await scrape(metricsOf('order-worker'));
+    expect(
+      worker.some((sample) => sample.name === 'db_pool_connections' && sample.labels['database'] === 'order'),
+    ).toBe(true);
+  });
+
+  it("reports each Debezium slot's lag on its service's database, and how old events are when consumed", async () => {
+    const slots: [process: string, database: string, slot: string][] = [
+      ['order-worker', 'order', 'cdc_order_outbox'],
+      ['payment-worker', 'payment', 'cdc_payment_outbox'],
+      ['cart-worker', 'cart', 'cdc_inventory_outbox'],
+      ['cart-worker', 'cart', 'cdc_cart_stock'],
+      ['product', 'product', 'cdc_catalogue'],
+    ];
+    for (const [process, database, slot] of slots) {
+      const lag = await eventually(
+        async () => {
+          const samples = await scrape(metricsOf(process));
+          const of = { database, slot };
+          // A connector restarting leaves its slot without a consumer for a moment: wait for it to be back.
+          return total(samples, 'db_replication_slot_active', of) === 1
+            ? samples.find(
+                (sample) =>
+                  sample.name === 'db_replication_slot_lag_bytes' &&
+                  Object.entries(of).every(([key, value]) => sample.labels[key] === value),
+              )
+            : undefined;
+        },
+        { timeoutMs: 30_000, what: `${slot}'s lag on ${process}'s metrics` },
+      );
+      expect(lag.value, `${slot} on ${process}`).toBeGreaterThanOrEqual(0);
+    }
+
+    const before = await scrape(metricsOf('order-worker'));
+    const shopper = await shopperWithCart();
+    await orderReaches(shopper, await tracedCheckout(shopper, clientTrace().traceparent), 'AWAITING_PAYMENT');
+    const after = await scrape(metricsOf('order-worker'));
+    // The order worker consumed the reservation: how long it waited is observed.
+    const consumed = (samples: Sample[]): number =>
+      total(samples, 'kafka_consumer_event_age_seconds_count', { service: 'order-worker' });
+    expect(consumed(after) - consumed(before)).toBeGreaterThanOrEqual(1);
+    expect(total(after, 'kafka_consumer_event_age_seconds_sum', { service: 'order-worker' })).toBeGreaterThan(0);
+  });
+
+  it("times the search subgraph's and the indexer's Elasticsearch requests, and how fresh the index is", async () => {
+    const [searchBefore, indexerBefore] = await Promise.all([
+      scrape(metricsOf('search')),
+      scrape(metricsOf('search-indexer')),
+    ]);
+    const found = await gql(contractOperation('SearchProducts'), { query: 'phone', first: 1 });
+    expect(found.errors).toBeUndefined();
+    const searchAfter = await scrape(metricsOf('search'));
+    const answered = (samples: Sample[]): number =>
+      total(samples, 'elasticsearch_request_duration_seconds_count', { service: 'search', outcome: 'ok' });
+    expect(answered(searchAfter) - answered(searchBefore)).toBeGreaterThanOrEqual(1);
+
+    // A new product reaches the index through CDC: the indexer observes commit → indexed.
+    await productOnSale('9.00', 3);
+    const indexed = (samples: Sample[]): number =>
+      total(samples, 'cdc_commit_to_indexed_seconds_count', { service: 'search-indexer', table: 'products' });
+    const indexerAfter = await eventually(
+      async () => {
+        const samples = await scrape(metricsOf('search-indexer'));
+        return indexed(samples) > indexed(indexerBefore) ? samples : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the new product indexed' },
+    );
+    expect(total(indexerAfter, 'cdc_commit_to_indexed_seconds_sum', { table: 'products' })).toBeGreaterThan(0);
+    const bulks = (samples: Sample[]): number =>
+      total(samples, 'elasticsearch_request_duration_seconds_count', { operation: 'bulk', outcome: 'ok' });
+    expect(bulks(indexerAfter) - bulks(indexerBefore)).toBeGreaterThanOrEqual(1);
   });
 });
