@@ -1,16 +1,68 @@
+import { randomInt } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { contractOperation } from './client.ts';
 import { control, startRouter, type ExtraProcess } from './harness.ts';
+import { newShopper } from './shop.ts';
 
 /**
- * Two router replicas with a small allowance, as behind a balancer: one client's requests
- * spread over both are charged to one allowance kept in Redis; with Redis gone each replica
- * goes on counting on its own.
+ * Two router replicas with small allowances, as behind a balancer: one client's requests
+ * spread over both are charged to one allowance kept in Redis, and one user's (or one
+ * address's) WebSockets over both to one cap; with Redis gone each replica goes on counting
+ * on its own.
  */
 const PORTS = [4086, 4087] as const;
-const LIMITS = { RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '4' };
+const LIMITS = {
+  RATE_LIMIT_PER_SECOND: '1',
+  RATE_LIMIT_BURST: '4',
+  MAX_WEBSOCKETS_PER_USER: '2',
+  MAX_WEBSOCKETS_PER_ADDRESS: '3',
+};
 let routers: ExtraProcess[] = [];
+const sockets: WebSocket[] = [];
+
+/** A loopback address other than 127.0.0.1, new for each call: counts of earlier runs or other tests do not reach it. */
+const newClient = (): string => `127.${randomInt(1, 255)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+/** A graphql-transport-ws socket to the replica on `port`, from `client`; resolves once upgraded, or with the refusal's HTTP status. */
+function openSocket(port: number, client: string): Promise<WebSocket | number> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { localAddress: client });
+  sockets.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => {
+      resolve(socket);
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Opens a socket on `port` and signs it in with `token`: 'ack', or the close code that refused it. */
+async function signedInSocket(port: number, client: string, token: string): Promise<string> {
+  const socket = await openSocket(port, client);
+  if (typeof socket === 'number') return `HTTP ${socket}`;
+  const answer = new Promise<string>((resolve) => {
+    socket.on('message', (data: Buffer) => {
+      if ((JSON.parse(data.toString()) as { type: string }).type === 'connection_ack') resolve('ack');
+    });
+    socket.once('close', (code) => {
+      resolve(`closed ${code}`);
+    });
+  });
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+  return answer;
+}
+
+/** Closes a socket and waits until the router has seen it go. */
+async function closeSocket(socket: WebSocket | undefined): Promise<void> {
+  if (!socket || socket.readyState === WebSocket.CLOSED) return;
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  socket.close();
+  await closed;
+}
 
 /**
  * One anonymous request from `client` (a loopback address of its own: the router tells
@@ -50,6 +102,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
+  for (const socket of sockets) socket.terminate();
   for (const router of routers) router.child.kill('SIGTERM');
 });
 
@@ -61,7 +114,27 @@ describe('rate limits across router replicas', () => {
     expect(statuses.slice(4)).toEqual([429, 429]);
   });
 
+  it("holds one user's WebSockets on both replicas to one cap, and frees a place when one closes", async () => {
+    const token = await newShopper('two-replicas');
+    const [a, b] = PORTS;
+    const answers = [];
+    for (const port of [a, b, a, b]) answers.push(await signedInSocket(port, newClient(), token));
+    // A cap of 2 in all, not 2 per replica.
+    expect(answers).toEqual(['ack', 'ack', 'closed 4429', 'closed 4429']);
+    await closeSocket(sockets.find((socket) => socket.readyState === WebSocket.OPEN));
+    expect(await signedInSocket(b, newClient(), token)).toBe('ack');
+  });
+
+  it("holds one address's WebSockets on both replicas to one cap, refused at the upgrade", async () => {
+    const client = newClient();
+    const opened = [];
+    for (let i = 0; i < 4; i += 1) opened.push(await openSocket(PORTS[i % PORTS.length] ?? PORTS[0], client));
+    expect(opened.slice(0, 3).every((socket) => socket instanceof WebSocket)).toBe(true);
+    expect(opened[3]).toBe(429);
+  });
+
   it('keeps limiting, each replica on its own, while Redis is down', async () => {
+    const token = await newShopper('redis-down');
     await control('components', 'redis', 'stop');
     try {
       // Another client, so its allowance is whole.
@@ -69,6 +142,12 @@ describe('rate limits across router replicas', () => {
       // Each replica allows its own burst of 4 (8 in all) and refuses the rest: degraded, never open or closed.
       expect(statuses.filter((status) => status === 200)).toHaveLength(8);
       expect(statuses.filter((status) => status === 429)).toHaveLength(2);
+
+      // WebSockets likewise: a cap of 2 on each replica, so 4 in all, and then no more.
+      const [a, b] = PORTS;
+      const answers = [];
+      for (const port of [a, b, a, b, a, b]) answers.push(await signedInSocket(port, newClient(), token));
+      expect(answers).toEqual(['ack', 'ack', 'ack', 'ack', 'closed 4429', 'closed 4429']);
     } finally {
       await control('components', 'redis', 'start');
     }

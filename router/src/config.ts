@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ROUTER_ISSUER, assertionSigningKey, type AssertionSigningKey } from '@emporium/auth';
 import { loadConfig, readStackEndpoints } from '@emporium/config';
 import { readTracingConfig, type TracingConfig } from '@emporium/telemetry';
+import { trustedProxyProblems } from './client-address.ts';
 
 /** The router's settings, read once at start-up. */
 export interface RouterConfig {
@@ -56,6 +57,12 @@ export interface RouterConfig {
   trustedDocuments: { manifestPath: string | undefined; only: boolean };
   /** Browser origins allowed to call the API (CORS). */
   cors: { origins: string[] };
+  /**
+   * Load balancers whose X-Forwarded-For the router believes (TRUSTED_PROXIES: addresses, CIDR
+   * ranges, `loopback`...; none by default, so the TCP peer is the client). Per-client limits
+   * then key on the client the balancer saw; see client-address.ts.
+   */
+  trustedProxies: string[];
   /** Requests per client (user, else address): sustained rate and burst, counted in Redis across replicas. */
   rateLimit: { perSecond: number; burst: number; redisUrl: string };
 }
@@ -73,6 +80,8 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
     const jwksUrl = env.url('IDENTITY_JWKS_URL', 'http://127.0.0.1:4001/.well-known/jwks.json');
     const revocationsUrl = URL.canParse(jwksUrl) ? new URL('/sessions/revoked', jwksUrl).href : undefined;
     const port = env.int('ROUTER_PORT', 4000, { min: 1, max: 65535 });
+    const trustedProxies = env.list('TRUSTED_PROXIES', []);
+    for (const problem of trustedProxyProblems(trustedProxies)) env.problem(problem);
     return {
       port,
       adminPort: env.int('ROUTER_ADMIN_PORT', port + 100, { min: 1, max: 65535 }),
@@ -117,6 +126,7 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
       },
       // The storefront's local origins; a deployment lists its own.
       cors: { origins: env.list('CORS_ORIGINS', ['http://127.0.0.1:3000', 'http://localhost:3000']) },
+      trustedProxies,
       rateLimit: {
         perSecond: env.int('RATE_LIMIT_PER_SECOND', 100, { min: 1 }),
         burst: env.int('RATE_LIMIT_BURST', 200, { min: 1 }),

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.ts';
 import { createLogger } from '@emporium/logging';
+import { connectSharedRedis } from './shared-redis.ts';
 
 describe('rate limits', () => {
   beforeEach(() => {
@@ -33,18 +34,14 @@ describe('rate limits', () => {
 describe('rate limits without Redis', () => {
   it('count in the process instead of refusing everyone or no one', async () => {
     // Nothing listens on this port: every command fails at once.
-    const limiter = redisRateLimiter({
-      perSecond: 1,
-      burst: 2,
-      url: 'redis://127.0.0.1:1',
-      logger: createLogger('test', { level: 'silent' }),
-    });
+    const redis = connectSharedRedis('redis://127.0.0.1:1', createLogger('test', { level: 'silent' }));
+    const limiter = redisRateLimiter({ perSecond: 1, burst: 2, redis });
     try {
       const decisions = [];
       for (let i = 0; i < 3; i += 1) decisions.push((await limiter.take('ana')).allowed);
       expect(decisions).toEqual([true, true, false]);
     } finally {
-      await limiter.close();
+      redis.disconnect();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   BurstyRateLimiter,
   RateLimiterMemory,
@@ -6,7 +6,6 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import type { Logger } from '@emporium/logging';
 
 /**
  * Per-client request allowances: each client may send `perSecond` requests a second, with
@@ -26,8 +25,6 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterSecon
 /** Answers whether a request of `client` may go ahead now. */
 export interface RateLimiter {
   take(client: string): Promise<RateDecision>;
-  /** Closes the connection to Redis, if any. */
-  close(): Promise<void>;
 }
 
 /**
@@ -64,32 +61,16 @@ export function memoryRateLimiter(options: RateLimitOptions): RateLimiter {
     options,
     (name, points, duration) => new RateLimiterMemory({ keyPrefix: name, points, duration }),
   );
-  return { take: (client) => decide(limiter, client), close: async () => undefined };
+  return { take: (client) => decide(limiter, client) };
 }
 
-/** Counts in Redis at `url`, shared by every router; in memory while Redis is unreachable. */
-export function redisRateLimiter(options: RateLimitOptions & { url: string; logger: Logger }): RateLimiter {
-  const redis = new Redis(options.url, {
-    // Fail a command at once while disconnected, so the in-memory insurance answers instead of a queue.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    connectTimeout: 1000,
-    // Keep reconnecting, at most every 2 s, for as long as the router runs.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-  });
-  let degraded = false;
-  redis.on('error', (error: Error) => {
-    if (degraded) return;
-    degraded = true;
-    options.logger.warn(
-      { err: error },
-      'rate limits cannot reach Redis: each router counts on its own until it is back',
-    );
-  });
-  redis.on('ready', () => {
-    if (degraded) options.logger.info('rate limits are shared through Redis again');
-    degraded = false;
-  });
+/**
+ * Counts in Redis, shared by every router; in memory while Redis is unreachable. The client
+ * (see shared-redis.ts) fails commands at once while disconnected, so the in-memory
+ * insurance answers instead of a queue; its owner closes it.
+ */
+export function redisRateLimiter(options: RateLimitOptions & { redis: Redis }): RateLimiter {
+  const { redis } = options;
   // Routers with other allowances (a canary, a test's own router) keep counts of their own.
   const prefix = `rate:${options.perSecond}/${options.burst}:`;
   const limiter = limiters(
@@ -104,10 +85,5 @@ export function redisRateLimiter(options: RateLimitOptions & { url: string; logg
         insuranceLimiter: new RateLimiterMemory({ keyPrefix: `${prefix}${name}`, points, duration }),
       }),
   );
-  return {
-    take: (client) => decide(limiter, client),
-    close: async () => {
-      redis.disconnect();
-    },
-  };
+  return { take: (client) => decide(limiter, client) };
 }

@@ -24,6 +24,7 @@ import {
 import { addLogFields, type Logger } from '@emporium/logging';
 import type { Registry } from '@emporium/telemetry';
 import { createTokenVerifier } from './auth.ts';
+import { clientAddressOf } from './client-address.ts';
 import type { RouterConfig } from './config.ts';
 import { corsMiddleware } from './cors.ts';
 import { createGateway, type RouterContext } from './gateway.ts';
@@ -31,8 +32,10 @@ import { limitsPlugin } from './limits.ts';
 import { createRouterTelemetry } from './telemetry.ts';
 import { TrustedDocumentCache, loadTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.ts';
 import { redisRateLimiter } from './rate-limit.ts';
+import { connectSharedRedis, redisReady } from './shared-redis.ts';
 import { SessionRevocations } from './revocations.ts';
 import { activeUpstreams } from './subscriptions/subgraph-client.ts';
+import { redisSocketCaps } from './subscriptions/socket-caps.ts';
 import { serveSubscriptions } from './subscriptions/subscription-server.ts';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
 
@@ -69,7 +72,12 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   // Before serving: a starting router learns the sessions ended in the last token lifetime.
   await revocations.start();
   const verifyToken = createTokenVerifier(config.jwksUrl, revocations);
-  const limiter = redisRateLimiter({ ...config.rateLimit, url: config.rateLimit.redisUrl, logger });
+  const redis = connectSharedRedis(config.rateLimit.redisUrl, logger);
+  // Briefly: a router whose Redis is away starts anyway, counting on its own (the client warns).
+  await redisReady(redis, 2000);
+  const limiter = redisRateLimiter({ ...config.rateLimit, redis });
+  const caps = redisSocketCaps({ redis, logger });
+  const addressOf = clientAddressOf(config.trustedProxies);
   const gateway = createGateway(config, config.signingKey, logger);
   const telemetry = createRouterTelemetry({ gateway, httpServer, subgraphUrlOverrides: config.subgraphUrls });
   // Subscriptions validate against the very schema the HTTP path serves, and plan over the
@@ -114,17 +122,18 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     context: async (req) => {
       const token = await verifyToken(req.headers.authorization);
       // A rejected token is charged to the address, so a flood of junk tokens is limited too.
-      const address = `address:${req.socket.remoteAddress ?? 'unknown'}`;
+      const clientAddress = addressOf(req);
+      const address = `address:${clientAddress}`;
       const decision = await limiter.take(token && !(token instanceof Error) ? `user:${token.caller.userId}` : address);
       if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
       if (token instanceof Error) throw token;
       if (token) addLogFields({ callerId: token.caller.userId });
-      // Always set: every request passes the request-id middleware first.
-      const clientAddress = req.socket.remoteAddress;
+      // Identity throttles failed logins per client address too: the client's, not the balancer's.
       return {
         caller: token?.caller ?? null,
+        // Always set: every request passes the request-id middleware first.
         requestId: currentRequestId() ?? '',
-        ...(clientAddress ? { clientAddress } : {}),
+        ...(clientAddress === 'unknown' ? {} : { clientAddress }),
       };
     },
   });
@@ -136,6 +145,8 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     signingKey: config.signingKey,
     limits: config.limits,
     limiter,
+    caps,
+    addressOf,
     logger,
   });
   telemetry.observeSubscriptions(() => subscriptions.active(), activeUpstreams);
@@ -171,7 +182,8 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       // Client sockets first: closing them ends their subscriptions and the upstream sockets.
       await subscriptions.close();
       await apollo.stop();
-      await limiter.close();
+      caps.close();
+      redis.disconnect();
       telemetry.close();
     },
   };

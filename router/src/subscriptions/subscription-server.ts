@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AssertionSigningKey, Caller } from '@emporium/auth';
 import { createErrorFormatter } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
@@ -20,8 +20,10 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { VerifiedToken } from '../auth.ts';
 import { measure } from '../limits.ts';
+import type { ClientAddressOf } from '../client-address.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import { EventStream } from './event-stream.ts';
+import type { SocketCaps, SocketLease } from './socket-caps.ts';
 import type { JsonObject } from './plan-executor.ts';
 import { connectUpstream, createSubgraphFetcher } from './subgraph-client.ts';
 import type { PlannedSubscription, SubscriptionPlanner } from './subscription-planner.ts';
@@ -73,6 +75,10 @@ export interface SubscriptionServerOptions {
     connectionInitTimeoutMs: number;
   };
   limiter: RateLimiter;
+  /** Where open sockets are counted against `maxWebSocketsPerUser` and `maxWebSocketsPerAddress`. */
+  caps: SocketCaps;
+  /** The client's address of an upgrade request (behind a trusted balancer, the one it saw). */
+  addressOf: ClientAddressOf;
   logger: Logger;
   keepAliveMs?: number;
 }
@@ -91,25 +97,9 @@ export interface SubscriptionServer {
 type Connection = {
   caller?: Caller;
   expiry?: NodeJS.Timeout;
+  /** The socket's place under its user's cap. */
+  userLease?: SocketLease;
 };
-
-/** Open sockets per key (a user, an address), each count dropped when it reaches zero. */
-class SocketCounts {
-  readonly #counts = new Map<string, number>();
-  count(key: string): number {
-    return this.#counts.get(key) ?? 0;
-  }
-  add(key: string): void {
-    this.#counts.set(key, this.count(key) + 1);
-  }
-  remove(key: string): void {
-    const left = this.count(key) - 1;
-    if (left > 0) this.#counts.set(key, left);
-    else this.#counts.delete(key);
-  }
-}
-
-const addressOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
 type ConnectionContext = Context<Record<string, unknown>, Extra & Connection>;
 
@@ -183,24 +173,32 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   };
 
   const connections = new Set<ConnectionContext>();
-  const perAddress = new SocketCounts();
-  const perUser = new SocketCounts();
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: SUBSCRIPTIONS_PATH,
     maxPayload: limits.maxBodyBytes,
     // Refused before the upgrade, so an address over its allowance costs no socket at all.
     verifyClient: ({ req }, accept) => {
-      if (perAddress.count(addressOf(req)) < limits.maxWebSocketsPerAddress) accept(true);
-      else accept(false, 429, 'Too many connections from this address');
+      options.caps.open(`address:${options.addressOf(req)}`, limits.maxWebSocketsPerAddress).then(
+        (lease) => {
+          if (!lease) {
+            accept(false, 429, 'Too many connections from this address');
+            return;
+          }
+          // The TCP socket's end, however the upgrade or the WebSocket ends, frees the place.
+          if (req.socket.destroyed) lease.release();
+          else
+            req.socket.once('close', () => {
+              lease.release();
+            });
+          accept(true);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'cannot count a WebSocket against its address');
+          accept(false, 503, 'Service Unavailable');
+        },
+      );
     },
-  });
-  wss.on('connection', (socket, req) => {
-    const address = addressOf(req);
-    perAddress.add(address);
-    socket.once('close', () => {
-      perAddress.remove(address);
-    });
   });
   const graphqlWs = useServer<Record<string, unknown>, Connection>(
     {
@@ -215,11 +213,17 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         if (typeof authorization !== 'string' || authorization === '') return false;
         const token = await options.verifyToken(authorization);
         if (token === null || token instanceof GraphQLError) return false;
-        if (perUser.count(token.caller.userId) >= limits.maxWebSocketsPerUser) {
+        const userLease = await options.caps.open(`user:${token.caller.userId}`, limits.maxWebSocketsPerUser);
+        if (!userLease) {
           ctx.extra.socket.close(TOO_MANY_CONNECTIONS_CLOSE_CODE, 'Too many connections for this user');
           return false;
         }
-        perUser.add(token.caller.userId);
+        // Closed while its place was being taken: onClose has already run for it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) {
+          userLease.release();
+          return false;
+        }
+        ctx.extra.userLease = userLease;
         ctx.extra.caller = token.caller;
         const socket = ctx.extra.socket;
         const closeWhenExpired = (): void => {
@@ -233,8 +237,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
       },
       onClose: (ctx: ConnectionContext) => {
         clearTimeout(ctx.extra.expiry);
-        // Only an accepted socket has a caller, and only an accepted one was counted.
-        if (ctx.extra.caller) perUser.remove(ctx.extra.caller.userId);
+        // Only an accepted socket holds a place under its user's cap.
+        ctx.extra.userLease?.release();
         connections.delete(ctx);
       },
       onSubscribe: async (ctx: ConnectionContext, _id, payload) => {
