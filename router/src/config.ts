@@ -30,6 +30,11 @@ export interface RouterConfig {
    * budgets (database statements, search, the payment provider), so theirs fire first.
    */
   subgraphTimeoutMs: number;
+  /**
+   * Share identical subgraph query fetches already in flight (ROUTER_DEDUPLICATE_FETCHES, on by
+   * default): same subgraph, query, variables and caller, answered once; see fetch-deduplication.ts.
+   */
+  deduplicateFetches: boolean;
   /** Where identity publishes the public keys of user tokens. */
   jwksUrl: string;
   /**
@@ -98,6 +103,7 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
       ),
       subgraphUrls,
       subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', 8000, { min: 100, max: 60_000 }),
+      deduplicateFetches: env.bool('ROUTER_DEDUPLICATE_FETCHES', true),
       jwksUrl,
       revocations: {
         url: env.url('IDENTITY_REVOCATIONS_URL', revocationsUrl),

@@ -6,6 +6,8 @@ import { GraphQLError } from 'graphql';
 import { isDependencyFailure, serviceUnavailable } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { RouterConfig } from './config.ts';
+import { deduplicateFetches } from './fetch-deduplication.ts';
+import { subgraphFetcher } from './subgraph-fetcher.ts';
 
 /** What the router knows about each request, and hands on (signed) to the subgraphs. */
 export interface RouterContext extends BaseContext {
@@ -21,22 +23,30 @@ const isRouterContext = (context: unknown): context is RouterContext =>
 /**
  * The gateway over the committed supergraph. Each subgraph call carries a router assertion
  * addressed to that subgraph; the client's own Authorization header is never forwarded.
- * Subgraph calls use Node's fetch, which keeps connections alive and pooled per origin.
+ * Subgraph calls go through undici's keep-alive pool (see subgraph-fetcher.ts).
  * Each call has `config.subgraphTimeoutMs` to answer in full; a subgraph that is down or too
  * slow fails only the fields it owns, with SERVICE_UNAVAILABLE, and the rest still arrives.
+ * An identical query fetch already in flight for the same caller is shared, not sent again.
  */
-export function createGateway(config: RouterConfig, signingKey: AssertionSigningKey, logger: Logger): ApolloGateway {
+export function createGateway(
+  config: RouterConfig,
+  signingKey: AssertionSigningKey,
+  logger: Logger,
+  /** Called for each subgraph fetch answered by an identical one in flight (see fetch-deduplication.ts). */
+  onSharedFetch?: (subgraph: string) => void,
+): ApolloGateway {
   // @apollo/gateway exports usage figures of its own to Apollo's cloud (and probes cloud
   // metadata services) unless this variable says no; it has no option for it. The platform
   // sends nothing to third parties, so it is off whatever the environment says.
   process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
+  const fetcher = subgraphFetcher(config.subgraphTimeoutMs);
   return new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource<RouterContext>({
+    buildService: ({ name, url }) => {
+      const source = new RemoteGraphQLDataSource<RouterContext>({
         url: config.subgraphUrls[name] ?? url,
-        fetcher: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(config.subgraphTimeoutMs) }),
-        // A refused connection or a timeout (the signal above) is the subgraph's outage, not
+        fetcher,
+        // A refused connection or a timeout (see subgraph-fetcher.ts) is the subgraph's outage, not
         // our bug: say so, and keep its address and the error's details in the log.
         didEncounterError: (error) => {
           if (!isDependencyFailure(error)) throw error;
@@ -62,6 +72,10 @@ export function createGateway(config: RouterConfig, signingKey: AssertionSigning
             }),
           );
         },
-      }),
+      });
+      return config.deduplicateFetches
+        ? deduplicateFetches(source, { subgraph: name, ...(onSharedFetch ? { onShared: onSharedFetch } : {}) })
+        : source;
+    },
   });
 }

@@ -78,7 +78,10 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   const limiter = redisRateLimiter({ ...config.rateLimit, redis });
   const caps = redisSocketCaps({ redis, logger });
   const addressOf = clientAddressOf(config.trustedProxies);
-  const gateway = createGateway(config, config.signingKey, logger);
+  // The counter lives on the telemetry, which needs the gateway: it is looked up per fetch.
+  const gateway = createGateway(config, config.signingKey, logger, (subgraph) => {
+    telemetry.countSharedFetch(subgraph);
+  });
   const telemetry = createRouterTelemetry({ gateway, httpServer, subgraphUrlOverrides: config.subgraphUrls });
   // Subscriptions validate against the very schema the HTTP path serves, and plan over the
   // supergraph the gateway loaded, so both follow the gateway if its supergraph changes.

@@ -30,6 +30,8 @@ export interface RouterTelemetry {
   readonly plugin: ApolloServerPlugin<RouterContext>;
   /** Client subscriptions open now (the WebSocket server's count), read at each scrape. */
   observeSubscriptions(active: () => number, upstreamSockets: () => number): void;
+  /** Counts a subgraph fetch answered by an identical one already in flight. */
+  countSharedFetch(subgraph: string): void;
   /** Stops listening to the process's outgoing requests. */
   close(): void;
 }
@@ -59,7 +61,9 @@ const requestKey = (url: URL): string => `${url.origin}${url.pathname}`;
 /**
  * The router's Prometheus metrics: the kit's per-operation figures (`graphql_*`),
  * `router_refusals_total` by code (RATE_LIMITED, QUERY_TOO_COMPLEX),
- * `router_subgraph_fetch_duration_seconds` by subgraph and outcome, and the WebSocket
+ * `router_subgraph_fetch_duration_seconds` by subgraph and outcome,
+ * `router_subgraph_fetches_shared_total` by subgraph (fetches not sent because an identical
+ * one was in flight), and the WebSocket
  * figures (open sockets, client subscriptions, upstream subscription sockets), with Node's
  * own (event-loop lag among them).
  *
@@ -84,6 +88,13 @@ export function createRouterTelemetry(options: {
     help: 'Subgraph calls from sending to the last byte of the answer, by subgraph and outcome (ok, http_error, error)',
     labelNames: ['subgraph', 'outcome'] as const,
     buckets: [...DURATION_BUCKETS],
+    registers: [registry],
+  });
+
+  const sharedFetches = new Counter({
+    name: 'router_subgraph_fetches_shared_total',
+    help: 'Subgraph query fetches not sent because an identical one (same query, variables and caller) was in flight, by subgraph',
+    labelNames: ['subgraph'] as const,
     registers: [registry],
   });
 
@@ -170,6 +181,9 @@ export function createRouterTelemetry(options: {
           this.set(upstreamSockets());
         },
       });
+    },
+    countSharedFetch(subgraph) {
+      sharedFetches.inc({ subgraph });
     },
     close() {
       for (const [name, listener] of Object.entries(channels)) unsubscribe(name, listener);
