@@ -8,11 +8,13 @@ export interface LoadResult {
 
 /**
  * Closed-loop load: `concurrency` workers each send a request, wait for the answer, send
- * the next, until `requests` have been sent. Bounded in count, so it always stops.
+ * the next, until `requests` have been sent (or, with `durationMs`, that long has passed,
+ * whichever comes first). Bounded in count or time, so it always stops.
  */
 export async function runLoad(options: {
   concurrency: number;
   requests: number;
+  durationMs?: number;
   send: (index: number) => Promise<void>;
 }): Promise<LoadResult> {
   const latenciesMs: number[] = [];
@@ -20,8 +22,9 @@ export async function runLoad(options: {
   let firstError: string | undefined;
   let next = 0;
   const started = performance.now();
+  const stopAt = started + (options.durationMs ?? Number.POSITIVE_INFINITY);
   const worker = async (): Promise<void> => {
-    for (let index = next++; index < options.requests; index = next++) {
+    for (let index = next++; index < options.requests && performance.now() < stopAt; index = next++) {
       const begin = performance.now();
       try {
         await options.send(index);

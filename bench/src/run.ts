@@ -9,6 +9,7 @@ import { checkoutScenario } from './scenarios/checkout.ts';
 import { paymentScenario } from './scenarios/payment.ts';
 import { productDetails } from './scenarios/product-details.ts';
 import { searchScenario } from './scenarios/search.ts';
+import { searchDedup } from './scenarios/search-dedup.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
 import { subscriptionCapacity, subscriptionLatency } from './scenarios/subscriptions.ts';
 
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'stack-cold-start': () => stackColdStart({ repoRoot, scratchDir, runs: 3 }),
   'product-details': withPlatform(productDetails),
   search: withPlatform(searchScenario),
+  'search-dedup': withPlatform(searchDedup),
   checkout: withPlatform(checkoutScenario),
   payment: withPlatform(paymentScenario),
   'subscription-latency': withPlatform(subscriptionLatency),

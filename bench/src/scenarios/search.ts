@@ -17,7 +17,8 @@ import type { BenchPlatform } from '../platform.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
 
-const SEARCH = `query SearchProducts($query: String!, $first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
+/** The contract's SearchProducts, as the storefront sends it. */
+export const SEARCH = `query SearchProducts($query: String!, $first: Int, $after: String, $filter: ProductFilter, $sort: ProductSort) {
   searchProducts(query: $query, first: $first, after: $after, filter: $filter, sort: $sort) {
     totalCount edges { cursor node { id name brand thumbnailUrl price { amount currencyCode } } }
     pageInfo { hasNextPage endCursor } facets { field values { value count } } }
