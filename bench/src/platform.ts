@@ -10,6 +10,7 @@ import { startServices, type RunningServices } from '../../infra/src/supervisor.
 /** The platform as the benchmarks drive it: stack, seeded catalogue, every service. */
 export interface BenchPlatform {
   env: Record<string, string>;
+  /** Replaced by a scenario that restarts every service with other settings (observability-cost). */
   services: RunningServices;
 }
 

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
 import { startPlatform, type BenchPlatform } from './platform.ts';
 import { checkoutScenario } from './scenarios/checkout.ts';
+import { observabilityCost } from './scenarios/observability-cost.ts';
 import { paymentScenario } from './scenarios/payment.ts';
 import { productDetails } from './scenarios/product-details.ts';
 import { searchScenario } from './scenarios/search.ts';
@@ -30,6 +31,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   payment: withPlatform(paymentScenario),
   'subscription-latency': withPlatform(subscriptionLatency),
   'subscription-capacity': withPlatform(subscriptionCapacity),
+  'observability-cost': withPlatform(observabilityCost),
 };
 
 async function main(requested: readonly string[]): Promise<void> {

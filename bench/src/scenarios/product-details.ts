@@ -5,7 +5,7 @@ import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
 
 /** The contract's ProductDetails, less `inventory` (owned by the cart subgraph, not built yet). */
-const THROUGH_ROUTER = `query ProductDetails($id: ID!) {
+export const THROUGH_ROUTER = `query ProductDetails($id: ID!) {
   product(id: $id) { id name description brand color price { amount currencyCode } images { url altText }
     category { id name } seller { id name } rating { average count }
     reviews(first: 5) { totalCount edges { node { id rating title body createdAt author { displayName } } } } }
