@@ -91,6 +91,29 @@ export async function waitForStatus(token: string, id: string, wanted: string): 
   throw new Error(`order ${id} never reached ${wanted}`);
 }
 
+/** Puts one unit of the product in the shopper's cart. */
+export async function addToCart(token: string, productId: string): Promise<void> {
+  const { addToCart } = await graphql<{ addToCart: { userErrors: { code: string }[] } }>(
+    'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
+    { input: { productId, quantity: 1 } },
+    token,
+  );
+  const refused = addToCart.userErrors[0];
+  if (refused) throw new Error(`addToCart refused: ${refused.code}`);
+}
+
+/** Checks out the shopper's cart; resolves with the order placed (PENDING until the saga moves it on). */
+export async function checkout(token: string): Promise<string> {
+  const { checkout } = await graphql<{ checkout: { order: { id: string } | null } }>(
+    'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } } }',
+    { input: { idempotencyKey: randomUUID() } },
+    token,
+  );
+  const orderId = checkout.order?.id;
+  if (!orderId) throw new Error('checkout placed no order');
+  return orderId;
+}
+
 /** A shopper's order holding its stock, waiting to be paid. */
 export interface AwaitingOrder {
   token: string;
@@ -113,21 +136,53 @@ export async function placeAwaitingOrders(
     requests: count,
     send: async (index) => {
       const token = shoppers[index % shoppers.length] ?? '';
-      await graphql(
-        'mutation ($input: AddToCartInput!) { addToCart(input: $input) { userErrors { code } } }',
-        { input: { productId, quantity: 1 } },
-        token,
-      );
-      const { checkout } = await graphql<{ checkout: { order: { id: string } | null } }>(
-        'mutation ($input: CheckoutInput!) { checkout(input: $input) { order { id } } }',
-        { input: { idempotencyKey: randomUUID() } },
-        token,
-      );
-      const orderId = checkout.order?.id;
-      if (!orderId) throw new Error('checkout placed no order');
+      await addToCart(token, productId);
+      const orderId = await checkout(token);
       await waitForStatus(token, orderId, 'AWAITING_PAYMENT');
       orders.push({ token, orderId });
     },
   });
   return { orders, result };
+}
+
+/** Where browsers tokenize cards, as the platform tells them. */
+export interface PaymentConfig {
+  publishableKey: string;
+  tokenizationUrl: string;
+}
+
+export async function paymentConfig(): Promise<PaymentConfig> {
+  const { paymentConfig } = await graphql<{ paymentConfig: PaymentConfig }>(
+    '{ paymentConfig { publishableKey tokenizationUrl } }',
+    {},
+  );
+  return paymentConfig;
+}
+
+/** Tokenizes the success test card at the provider, as a browser does before paying; returns the card token. */
+export async function tokenizeTestCard(config: PaymentConfig): Promise<string> {
+  const tokenized = await fetch(config.tokenizationUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${config.publishableKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }),
+  });
+  return ((await tokenized.json()) as { id: string }).id;
+}
+
+/** payOrder through the router with a tokenized card; returns the first user error's code, if refused. */
+export async function payOrder(order: AwaitingOrder, paymentMethodToken: string): Promise<string | undefined> {
+  const { payOrder } = await graphql<{ payOrder: { userErrors: { code: string }[] } }>(
+    'mutation ($input: PayOrderInput!) { payOrder(input: $input) { userErrors { code } } }',
+    {
+      input: {
+        orderId: order.orderId,
+        idempotencyKey: randomUUID(),
+        paymentType: 'CARD',
+        paymentMode: 'ONLINE',
+        paymentMethodToken,
+      },
+    },
+    order.token,
+  );
+  return payOrder.userErrors[0]?.code;
 }

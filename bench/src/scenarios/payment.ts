@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   LOCAL_SECRETS,
   PAYMENT_PROVIDER,
@@ -7,12 +6,14 @@ import {
 } from '../../../infra/src/services.ts';
 import type { BenchSection } from '../report.ts';
 import {
-  graphql,
+  payOrder,
+  paymentConfig,
   placeAwaitingOrders,
   productOnSale,
   registerShoppers,
   signInAdmin,
   sleep,
+  tokenizeTestCard,
   waitForStatus,
 } from '../shop.ts';
 import { median, percentile } from '../stats.ts';
@@ -51,10 +52,7 @@ export async function paymentScenario(): Promise<BenchSection> {
   const admin = await signInAdmin();
   const productId = await productOnSale(admin, 'Bench Camera', '249.00', 1_000_000);
   const shoppers = await registerShoppers(SHOPPERS, 'payer');
-  const { paymentConfig } = await graphql<{ paymentConfig: { publishableKey: string; tokenizationUrl: string } }>(
-    '{ paymentConfig { publishableKey tokenizationUrl } }',
-    {},
-  );
+  const card = await paymentConfig();
 
   // Untimed: orders awaiting payment, placed by shoppers in a closed loop.
   const { orders: awaiting, result: prepared } = await placeAwaitingOrders(shoppers, productId, ORDERS, SHOPPERS);
@@ -64,28 +62,11 @@ export async function paymentScenario(): Promise<BenchSection> {
   const payLatencies: number[] = [];
   const failures: string[] = [];
   const pay = async ({ token, orderId }: { token: string; orderId: string }, index: number): Promise<void> => {
-    const tokenized = await fetch(paymentConfig.tokenizationUrl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${paymentConfig.publishableKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ card: { number: '4242424242424242', expMonth: 12, expYear: 2030, cvc: '123' } }),
-    });
-    const card = (await tokenized.json()) as { id: string };
+    const cardToken = await tokenizeTestCard(card);
     const begin = performance.now();
-    const { payOrder } = await graphql<{ payOrder: { userErrors: { code: string }[] } }>(
-      'mutation ($input: PayOrderInput!) { payOrder(input: $input) { userErrors { code } } }',
-      {
-        input: {
-          orderId,
-          idempotencyKey: randomUUID(),
-          paymentType: 'CARD',
-          paymentMode: 'ONLINE',
-          paymentMethodToken: card.id,
-        },
-      },
-      token,
-    );
+    const refused = await payOrder({ token, orderId }, cardToken);
     payLatencies.push(performance.now() - begin);
-    if (payOrder.userErrors.length > 0) failures.push(payOrder.userErrors[0]?.code ?? '');
+    if (refused !== undefined) failures.push(refused);
     else paid.push({ token, orderId, index });
   };
   await sleep(SETTLE_MS);

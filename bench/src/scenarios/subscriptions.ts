@@ -44,7 +44,7 @@ interface Received {
 }
 
 /** One shopper's open subscription: what it received, when its first event came, how it ended. */
-interface Subscriber {
+export interface Subscriber {
   received: Received[];
   /** Resolves with ms from subscribing to the first event (the current status). */
   first: Promise<number>;
@@ -53,7 +53,7 @@ interface Subscriber {
   close(): void;
 }
 
-function subscribe(order: AwaitingOrder): Subscriber {
+export function subscribe(order: AwaitingOrder): Subscriber {
   const received: Received[] = [];
   const client = createClient({
     url: WS_URL,
