@@ -1,7 +1,7 @@
 /**
  * Where the machine's CPU goes during a load: every platform service, the stack's engines
  * (the platform's own PostgreSQL server with all its backends and WAL senders, Kafka, Kafka
- * Connect, Elasticsearch) and the load generator, read from /proc. On a machine this small,
+ * Connect, Elasticsearch, Redis) and the load generator, read from /proc. On a machine this small,
  * everything shares two cores, so a scenario's throughput is bounded by the sum.
  */
 import { readFileSync, readdirSync } from 'node:fs';
@@ -65,6 +65,10 @@ export function cpuSeconds(platform: BenchPlatform): Map<string, number> {
       services.get(times.pid) ??
       (times.pid === process.pid ? 'load generator' : undefined) ??
       (times.pid === postmaster || times.parent === postmaster ? 'postgresql' : undefined) ??
+      // Likewise the platform's Redis, not the machine's: its data directory is in the state directory.
+      (times.commandLine.includes('redis-server') && times.commandLine.includes(config.stateDir)
+        ? 'redis'
+        : undefined) ??
       engineOf(times.commandLine);
     // Backends come and go with the services' connection pools; the postmaster reaps them.
     const reaped = times.pid === postmaster ? times.reapedCpuSeconds : 0;

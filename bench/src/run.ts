@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
 import { startPlatform, type BenchPlatform } from './platform.ts';
+import { capacityScenario } from './scenarios/capacity.ts';
 import { checkoutScenario } from './scenarios/checkout.ts';
 import { observabilityCost } from './scenarios/observability-cost.ts';
 import { paymentScenario } from './scenarios/payment.ts';
@@ -32,6 +33,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'subscription-latency': withPlatform(subscriptionLatency),
   'subscription-capacity': withPlatform(subscriptionCapacity),
   'observability-cost': withPlatform(observabilityCost),
+  capacity: withPlatform(capacityScenario),
 };
 
 async function main(requested: readonly string[]): Promise<void> {
