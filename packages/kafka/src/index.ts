@@ -51,6 +51,8 @@ export {
   type UndersizedTopic,
 } from './topics.ts';
 export { crashedForGood } from './crash.ts';
+export { startChangeConsumer } from './change-consumer.ts';
+export type { ChangeConsumer, ChangeConsumerOptions, ChangeSlice } from './change-consumer.ts';
 export { startEventConsumer } from './event-consumer.ts';
 export type { EventConsumer, EventConsumerOptions } from './event-consumer.ts';
 export {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, migrate, type MikroORM } from '@emporium/db';
-import { createKafka, deadLetterTopic, ensureTopics, listDeadLetters } from '@emporium/kafka';
+import { createKafka, deadLetterTopic, ensureTopics, listDeadLetters, type ChangeConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { eventually, stackEndpoints, uniqueName } from '@emporium/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
 import { entities } from '../src/entities/index.ts';
-import { startCatalogueConsumer, type CatalogueConsumer } from '../src/events/consumers/catalogue.consumer.ts';
+import { startCatalogueConsumer } from '../src/events/consumers/catalogue.consumer.ts';
 import { migrations } from '../src/migrations/index.ts';
 import { CatalogueReplicaService } from '../src/services/catalogue-replica.service.ts';
 
@@ -22,7 +22,7 @@ const topic = uniqueName('cart_catalogue_dlq_test');
 const groupId = uniqueName('cart_catalogue_dlq_test');
 let database: ScratchDatabase;
 let orm: MikroORM;
-let consumer: CatalogueConsumer | undefined;
+let consumer: ChangeConsumer | undefined;
 
 const change = (id: string, name: string) =>
   JSON.stringify({

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { databaseName, serviceDatabaseUrl } from '@emporium/config';
 import { createOrm, migrate } from '@emporium/db';
 import { createElasticsearch, type Client } from '@emporium/elasticsearch';
-import { createKafka } from '@emporium/kafka';
+import { createKafka, type ChangeConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { eventually, stackEndpoints, uniqueName } from '@emporium/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
@@ -18,7 +18,7 @@ import { migrations } from '../../product/src/migrations/index.ts';
 import { deleteConnector, readConnectorDefinitions, registerConnectors } from '../../../infra/src/connectors.ts';
 import { contextFactory } from '../src/context.ts';
 import { CatalogueIndexer } from '../src/indexer/catalogue-indexer.ts';
-import { startIndexerConsumer, type IndexerConsumer } from '../src/indexer/indexer.consumer.ts';
+import { startIndexerConsumer } from '../src/indexer/indexer.consumer.ts';
 import { topicName, CATALOGUE_TABLES } from '../src/indexer/change-event.ts';
 import { ensureIndex, indexNames, versionedIndices } from '../src/search-index/products-index.ts';
 import { rebuildIndex } from '../src/search-index/rebuild.ts';
@@ -46,7 +46,7 @@ let database: ScratchDatabase;
 let sql: pg.Client;
 let client: Client;
 let indexer: CatalogueIndexer;
-let consumer: IndexerConsumer | undefined;
+let consumer: ChangeConsumer | undefined;
 let connectorDir: string | undefined;
 
 // ------------------------------------------------------------------ the catalogue

@@ -1,14 +1,7 @@
 import type { MikroORM } from '@emporium/db';
-import {
-  DEFAULT_PARTITIONS,
-  applyWithDeadLetters,
-  consumerReadiness,
-  createDeadLetterQueue,
-  subscribeWhenReady,
-  type Consumer,
-  type createKafka,
-} from '@emporium/kafka';
+import { DEFAULT_PARTITIONS, startChangeConsumer, type ChangeConsumer, type createKafka } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
+import type { Registry } from '@emporium/telemetry';
 import type { UnitOfWork } from '../../context.ts';
 import type { CatalogueReplicaService } from '../../services/catalogue-replica.service.ts';
 import { InvalidChangeEvent, readProductChanged, type ProductChanged } from '../product-changed.event.ts';
@@ -25,15 +18,8 @@ export interface CatalogueConsumerOptions {
   logger: Logger;
   /** Messages per upsert; a Kafka batch larger than this is written in slices. */
   sliceSize?: number;
-}
-
-/** A running catalogue consumer. */
-export interface CatalogueConsumer {
-  readonly consumer: Consumer;
-  /** Finishes the batch in hand, commits, leaves the group. */
-  stop(): Promise<void>;
-  /** Readiness: resolves while the consumer is in its group and in touch with the brokers. */
-  ready(): Promise<void>;
+  /** The process's metrics: the group's messages, lag and batch durations. */
+  metrics?: Registry;
 }
 
 export const CATALOGUE_GROUP = 'cart-catalogue';
@@ -71,53 +57,22 @@ export async function applyCatalogueMessages(
  * never be read or stored goes to the topic's dead-letter topic instead of blocking its
  * partition.
  */
-export async function startCatalogueConsumer(options: CatalogueConsumerOptions): Promise<CatalogueConsumer> {
-  const { kafka, orm, replica, logger, topic } = options;
-  const slice = options.sliceSize ?? DEFAULT_SLICE;
-  const groupId = options.groupId ?? CATALOGUE_GROUP;
-  const deadLetters = await createDeadLetterQueue({ kafka, groupId, topics: [topic], logger });
-  // The topic appears with the connector's first change; auto-creation covers a consumer that starts first.
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: true });
-  const ready = consumerReadiness(consumer);
-  await consumer.connect();
-  await subscribeWhenReady(consumer, [topic], { fromBeginning: true });
-  await consumer.run({
-    // A partition retrying a failing slice must not hold up the others.
-    partitionsConsumedConcurrently: DEFAULT_PARTITIONS,
-    eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      for (let start = 0; start < batch.messages.length; start += slice) {
-        if (!payload.isRunning() || payload.isStale()) break;
-        const messages = batch.messages.slice(start, start + slice);
-        const last = messages.at(-1);
-        if (!last) break;
-        await applyWithDeadLetters(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            messages,
-            read: (message) => readProductChanged(message.value),
-            apply: async (changes) => {
-              const changed = await replica.apply({ em: orm.em.fork() }, changes);
-              logger.debug({ partition: batch.partition, offset: last.offset, changed }, 'catalogue replica updated');
-            },
-          },
-          { deadLetters, heartbeat: () => payload.heartbeat(), logger },
-        );
-        payload.resolveOffset(last.offset);
-        await payload.heartbeat();
-      }
-      await payload.commitOffsetsIfNecessary();
+export function startCatalogueConsumer(options: CatalogueConsumerOptions): Promise<ChangeConsumer> {
+  const { orm, replica, logger } = options;
+  const read = (message: { value: Buffer | null }): ProductChanged | null => readProductChanged(message.value);
+  return startChangeConsumer({
+    kafka: options.kafka,
+    groupId: options.groupId ?? CATALOGUE_GROUP,
+    topics: [options.topic],
+    logger,
+    sliceSize: options.sliceSize ?? DEFAULT_SLICE,
+    // One product's changes stay on one partition; a partition retrying a failing slice must not hold up the others.
+    concurrency: DEFAULT_PARTITIONS,
+    reader: () => read,
+    apply: async (changes, slice) => {
+      const changed = await replica.apply({ em: orm.em.fork() }, changes);
+      logger.debug({ partition: slice.partition, offset: slice.lastOffset, changed }, 'catalogue replica updated');
     },
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   });
-  logger.info({ groupId, topic }, 'catalogue replica consuming');
-  return {
-    consumer,
-    stop: async () => {
-      await consumer.disconnect();
-      await deadLetters.stop();
-    },
-    ready,
-  };
 }
