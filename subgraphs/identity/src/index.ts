@@ -1,14 +1,11 @@
 /** Bootstrap only: config → ORM (migrated) → signing keys (sealed, rotated) → server and jobs. */
-import { createLogger } from '@emporium/logging';
-import { startTracing } from '@emporium/telemetry';
+import { startProcess } from '@emporium/runtime';
 import { readIdentityConfig } from './config.ts';
 
 const config = readIdentityConfig();
-const logger = createLogger('identity', { level: config.logLevel });
-// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
-const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
-const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const proc = await startProcess('identity', config);
+// Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
+const { createSubgraphServer } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
 const { startSessionPruning } = await import('./jobs/session-pruning.job.ts');
@@ -24,9 +21,9 @@ const { TokenService } = await import('./services/token.service.ts');
 const { UserService } = await import('./services/user.service.ts');
 const { PostgresLoginThrottle } = await import('./services/login-throttle.ts');
 
-const database = { service: 'identity', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
-await migrate(orm, database);
+const { logger } = proc;
+
+const orm = await proc.openDatabase({ service: 'identity', serverUrl: config.databaseUrl, entities, migrations });
 const keys = new SigningKeyService({
   encryption: new KeyEncryption(config.keyEncryptionKey),
   rotationSeconds: config.sessions.signingKeyRotationSeconds,
@@ -44,23 +41,18 @@ const jwks = jwksRoute(keys);
 
 const server = await createSubgraphServer({
   name: 'identity',
-  readiness: { postgres: () => pingDatabase(orm) },
+  metrics: proc.metrics,
+  readiness: proc.readiness,
   schema: buildSchema(),
   routerKey: config.routerKey,
   logger,
   context: contextFactory({ orm, sessions, users }),
   routes: async (req, res) => jwks(req, res) || (await revokedSessions(req, res)),
 });
-// Pool figures on the subgraph's /metrics, read at each scrape.
-await measureDatabase(orm, server.metrics, { service: database.service });
+proc.onStop('intake', () => server.stop());
 await server.listen(config.port, config.host);
 const rotation = startSigningKeyRotation(keys, orm, logger);
+proc.onStop('work', () => rotation.stop());
 const pruning = startSessionPruning(sessions, throttle, orm, logger);
-
-runUntilSignalled(logger, async () => {
-  await server.stop();
-  await Promise.all([rotation.stop(), pruning.stop()]);
-  await orm.close();
-  // Last, so the spans of the requests drained above are sent too.
-  await tracing.shutdown();
-});
+proc.onStop('work', () => pruning.stop());
+await proc.runUntilSignalled();

@@ -2,17 +2,13 @@
  * Bootstrap only: config → ORM (migrated) → the order events hub → server (GraphQL over
  * HTTP, subscriptions over WebSocket on the same port). The saga runs in worker.ts.
  */
-import { createLogger } from '@emporium/logging';
-import { startTracing } from '@emporium/telemetry';
+import { startProcess } from '@emporium/runtime';
 import { readOrderConfig } from './config.ts';
 
 const config = readOrderConfig();
-const logger = createLogger('order', { level: config.logLevel });
-// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
-const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
-const { createSubgraphServer, exitWhenCrashed, jsonRoute, runUntilSignalled } =
-  await import('@emporium/graphql-server');
+const proc = await startProcess('order', config);
+// Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
+const { createSubgraphServer, jsonRoute } = await import('@emporium/graphql-server');
 const { createKafka } = await import('@emporium/kafka');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
@@ -24,15 +20,13 @@ const { OrderEventsHub } = await import('./subscriptions/order-events.hub.ts');
 const { OrderStatusStreamService } = await import('./subscriptions/order-status-stream.ts');
 const { serveSubscriptions } = await import('./subscriptions/subscription-server.ts');
 
-const database = { service: 'order', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
-await migrate(orm, database);
+const { logger } = proc;
 
+const orm = await proc.openDatabase({ service: 'order', serverUrl: config.databaseUrl, entities, migrations });
 // Listening before the server opens: a subscriber's stream relies on the hub hearing every event from then on.
 const kafka = createKafka({ clientId: 'order-subscriptions', brokers: config.brokers, logger });
 const hub = new OrderEventsHub({ kafka, logger });
 await hub.start();
-exitWhenCrashed(logger, hub.groupId, hub.crashed);
 
 const schema = buildSchema();
 const context = contextFactory({
@@ -49,7 +43,8 @@ const context = contextFactory({
 });
 const server = await createSubgraphServer({
   name: 'order',
-  readiness: { postgres: () => pingDatabase(orm), kafka: () => hub.ready() },
+  metrics: proc.metrics,
+  readiness: proc.readiness,
   schema,
   routerKey: config.routerKey,
   logger,
@@ -71,16 +66,9 @@ const subscriptions = serveSubscriptions({
   // A live event's trace goes on to the router, which spans the push to the client in it.
   traceOf: (ctx) => ctx.pushTraceparent,
 });
-// Pool figures on the subgraph's /metrics, read at each scrape.
-await measureDatabase(orm, server.metrics, { service: database.service });
+// Sockets first: their subscriptions stop listening before the hub (stopped with the work) goes.
+proc.onStop('intake', () => subscriptions.close());
+proc.onStop('intake', () => server.stop());
+await proc.consume('kafka', hub);
 await server.listen(config.port, config.host);
-
-runUntilSignalled(logger, async () => {
-  // Sockets first: their subscriptions stop listening before the hub goes.
-  await subscriptions.close();
-  await hub.stop();
-  await server.stop();
-  await orm.close();
-  // Last, so the spans of the requests drained above are sent too.
-  await tracing.shutdown();
-});
+await proc.runUntilSignalled();

@@ -1,14 +1,12 @@
 /** Bootstrap only: config → ORM (migrated) → server (GraphQL and the provider's webhook). The worker runs in worker.ts. */
-import { createLogger } from '@emporium/logging';
-import { startTracing } from '@emporium/telemetry';
+import { startProcess } from '@emporium/runtime';
 import { readPaymentConfig } from './config.ts';
 
 const config = readPaymentConfig();
-const logger = createLogger('payment', { level: config.logLevel });
-// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
-const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { NotificationWatch, createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
-const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const proc = await startProcess('payment', config);
+// Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
+const { NotificationWatch } = await import('@emporium/db');
+const { createSubgraphServer } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
 const { migrations } = await import('./migrations/index.ts');
@@ -17,11 +15,10 @@ const { buildSchema } = await import('./schema.ts');
 const { paymentConfigView } = await import('./services/payment-view.ts');
 const { PAYABLE_ORDERS_CHANNEL, PaymentService } = await import('./services/payment.service.ts');
 const { ProviderClient } = await import('./services/provider-client.ts');
+const { logger } = proc;
 
 const database = { service: 'payment', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
-await migrate(orm, database);
-
+const orm = await proc.openDatabase({ ...database, entities, migrations });
 const provider = new ProviderClient({
   baseUrl: config.provider.url,
   secretKey: config.provider.secretKey,
@@ -30,9 +27,11 @@ const provider = new ProviderClient({
 });
 // payOrder waits on this for the order read model to catch up with the order service.
 const readModel = new NotificationWatch({ ...database, channel: PAYABLE_ORDERS_CHANNEL, logger });
+proc.onStop('resources', () => readModel.close());
 const server = await createSubgraphServer({
   name: 'payment',
-  readiness: { postgres: () => pingDatabase(orm) },
+  metrics: proc.metrics,
+  readiness: proc.readiness,
   schema: buildSchema(),
   routerKey: config.routerKey,
   logger,
@@ -43,14 +42,6 @@ const server = await createSubgraphServer({
   }),
   routes: providerWebhookRoute({ orm, webhookSecret: config.provider.webhookSecret, logger }),
 });
-// Pool figures on the subgraph's /metrics, read at each scrape.
-await measureDatabase(orm, server.metrics, { service: database.service });
+proc.onStop('intake', () => server.stop());
 await server.listen(config.port, config.host);
-
-runUntilSignalled(logger, async () => {
-  await server.stop();
-  await readModel.close();
-  await orm.close();
-  // Last, so the spans of the requests drained above are sent too.
-  await tracing.shutdown();
-});
+await proc.runUntilSignalled();

@@ -4,27 +4,14 @@
  * /health. Replicas share the order topic's partitions through the consumer group; the
  * reconciler's passes are idempotent, so replicas may overlap.
  */
-import { createLogger } from '@emporium/logging';
-import { createMetricsRegistry, metricsRoute, startTracing } from '@emporium/telemetry';
+import { startProcess } from '@emporium/runtime';
 import { readPaymentWorkerConfig } from './config.ts';
 
 const config = readPaymentWorkerConfig();
-const logger = createLogger('payment-worker', { level: config.logLevel });
-// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
-const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const {
-  EVENT_PRUNE_INTERVAL_MS,
-  WORKER_DATABASE_TIMEOUTS,
-  createOrm,
-  measureDatabase,
-  migrate,
-  pingDatabase,
-  pruneEventTables,
-} = await import('@emporium/db');
+const proc = await startProcess('payment-worker', config);
+// Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
 const { TOPICS } = await import('@emporium/events');
-const { exitWhenCrashed, runPeriodically, runUntilSignalled, serveWorkerHealth } =
-  await import('@emporium/graphql-server');
-const { createKafka, startEventConsumer } = await import('@emporium/kafka');
+const { startEventConsumer } = await import('@emporium/kafka');
 const { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } =
   await import('./events/consumers/payable-orders.consumer.ts');
 const { reconcilePayments } = await import('./jobs/payment-reconciliation.job.ts');
@@ -32,61 +19,38 @@ const { refundLatePayments } = await import('./services/refund.service.ts');
 const { entities } = await import('./entities/index.ts');
 const { migrations } = await import('./migrations/index.ts');
 const { ProviderClient } = await import('./services/provider-client.ts');
+const { logger, metrics } = proc;
 
-const metrics = createMetricsRegistry('payment-worker');
+// The worker owns the outbox: it reports the slot's lag and prunes the event tables.
 const database = { service: 'payment', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger, timeouts: WORKER_DATABASE_TIMEOUTS });
-await migrate(orm, database);
-// The pool, and how far Debezium's slots on this database (the outbox's) lag: one process per database reports them.
-await measureDatabase(orm, metrics, { service: database.service, replicationSlots: true });
-
+const orm = await proc.openDatabase({ ...database, entities, migrations, workload: 'outbox-worker' });
 const provider = new ProviderClient({
   baseUrl: config.provider.url,
   secretKey: config.provider.secretKey,
   timeoutMs: config.provider.timeoutMs,
   logger,
 });
-const kafka = createKafka({ clientId: 'payment-worker', brokers: config.brokers, logger });
-const consumer = await startEventConsumer({
-  kafka,
-  groupId: PAYABLE_ORDERS_CONSUMER,
-  topics: [TOPICS.order],
-  logger,
-  handle: createPayableOrdersHandler({ orm, provider, logger }),
-  metrics,
-});
-exitWhenCrashed(logger, PAYABLE_ORDERS_CONSUMER, consumer.crashed);
+const kafka = await proc.kafka(config.brokers);
+await proc.consume(
+  'kafka',
+  await startEventConsumer({
+    kafka,
+    groupId: PAYABLE_ORDERS_CONSUMER,
+    topics: [TOPICS.order],
+    logger,
+    handle: createPayableOrdersHandler({ orm, provider, logger }),
+    metrics,
+  }),
+);
 // Reconciles payments waiting for an outcome, and refunds late captures the consumer could not refund at the time.
-const reconciler = runPeriodically({
+const reconcilerLogger = logger.child({ component: 'reconciler' });
+await proc.every({
   what: 'reconciliation',
   intervalMs: config.reconcileIntervalSeconds * 1000,
-  logger,
   task: async () => {
-    const reconcilerLogger = logger.child({ component: 'reconciler' });
     await reconcilePayments(orm.em.fork(), provider, reconcilerLogger, config.reconcileAfterSeconds);
     await refundLatePayments(orm.em.fork(), provider, reconcilerLogger);
   },
 });
-const pruning = runPeriodically({
-  what: 'pruning the event tables',
-  intervalMs: EVENT_PRUNE_INTERVAL_MS,
-  logger,
-  task: () => pruneEventTables(orm.em.fork()),
-});
-
-const health = await serveWorkerHealth(
-  config.port,
-  config.host,
-  { postgres: () => pingDatabase(orm), kafka: () => consumer.ready() },
-  metricsRoute(metrics),
-);
-logger.info({ port: config.port }, 'payment worker running');
-
-runUntilSignalled(logger, async () => {
-  health.close();
-  await consumer.stop();
-  await Promise.all([reconciler.stop(), pruning.stop()]);
-  await orm.close();
-  // Last, so the spans of the work drained above are sent too.
-  await tracing.shutdown();
-});
+await proc.serveHealth(config.port, config.host);
+await proc.runUntilSignalled();

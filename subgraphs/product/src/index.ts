@@ -1,14 +1,11 @@
 /** Bootstrap only: config → ORM (migrated) → server. */
-import { createLogger } from '@emporium/logging';
-import { startTracing } from '@emporium/telemetry';
+import { startProcess } from '@emporium/runtime';
 import { readProductConfig } from './config.ts';
 
 const config = readProductConfig();
-const logger = createLogger('product', { level: config.logLevel });
-// Tracing intercepts modules as they load (node:http, pg), so the rest is imported only once it runs.
-const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici', 'pg'], logger });
-const { createOrm, measureDatabase, migrate, pingDatabase } = await import('@emporium/db');
-const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const proc = await startProcess('product', config);
+// Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
+const { createSubgraphServer } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { entities } = await import('./entities/index.ts');
 const { migrations } = await import('./migrations/index.ts');
@@ -16,13 +13,21 @@ const { buildSchema } = await import('./schema.ts');
 const { CatalogueService } = await import('./services/catalogue.service.ts');
 const { ReviewService } = await import('./services/review.service.ts');
 
-const database = { service: 'product', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
-await migrate(orm, database);
+const { logger } = proc;
+
+const orm = await proc.openDatabase({
+  service: 'product',
+  serverUrl: config.databaseUrl,
+  entities,
+  migrations,
+  // The catalogue connector's slot is this database's, and product has no worker to report it.
+  replicationSlots: true,
+});
 
 const server = await createSubgraphServer({
   name: 'product',
-  readiness: { postgres: () => pingDatabase(orm) },
+  metrics: proc.metrics,
+  readiness: proc.readiness,
   schema: buildSchema(),
   routerKey: config.routerKey,
   logger,
@@ -33,13 +38,6 @@ const server = await createSubgraphServer({
     mediaBaseUrl: config.mediaBaseUrl,
   }),
 });
-// Pool figures on the subgraph's /metrics, and the catalogue connector's slot lag: product has no worker to report it.
-await measureDatabase(orm, server.metrics, { service: database.service, replicationSlots: true });
+proc.onStop('intake', () => server.stop());
 await server.listen(config.port, config.host);
-
-runUntilSignalled(logger, async () => {
-  await server.stop();
-  await orm.close();
-  // Last, so the spans of the requests drained above are sent too.
-  await tracing.shutdown();
-});
+await proc.runUntilSignalled();

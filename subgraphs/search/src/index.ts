@@ -3,22 +3,19 @@
  * it reads the product index the indexer (src/indexer/) keeps. It starts without
  * Elasticsearch too: searches then fail fast while the rest of the supergraph works.
  */
-import { createLogger } from '@emporium/logging';
-import { createMetricsRegistry, startTracing } from '@emporium/telemetry';
+import { startProcess } from '@emporium/runtime';
 import { readSearchConfig } from './config.ts';
 
 const config = readSearchConfig();
-const logger = createLogger('search', { level: config.logLevel });
-// Tracing intercepts modules as they load (node:http, undici), so the rest is imported only once it runs.
-const tracing = await startTracing(config.tracing, { instrument: ['http', 'undici'], logger });
+// No database: only node:http and undici (the Elasticsearch client) are traced.
+const proc = await startProcess('search', config, { instrument: ['http', 'undici'] });
 const { createElasticsearch, pingElasticsearch } = await import('@emporium/elasticsearch');
-const { createSubgraphServer, runUntilSignalled } = await import('@emporium/graphql-server');
+const { createSubgraphServer } = await import('@emporium/graphql-server');
 const { contextFactory } = await import('./context.ts');
 const { buildSchema } = await import('./schema.ts');
 const { SearchService } = await import('./services/search.service.ts');
+const { logger, metrics } = proc;
 
-// One registry for the server's series and the client's request latency.
-const metrics = createMetricsRegistry('search');
 // Interactive: a short timeout and no retries, so a dead cluster costs a search ~1.2 s at most.
 const client = createElasticsearch({
   url: config.elasticsearchUrl,
@@ -26,21 +23,18 @@ const client = createElasticsearch({
   maxRetries: 0,
   metrics,
 });
+proc.onStop('resources', () => client.close());
+proc.check('elasticsearch', () => pingElasticsearch(client));
 
 const server = await createSubgraphServer({
   name: 'search',
   metrics,
-  readiness: { elasticsearch: () => pingElasticsearch(client) },
+  readiness: proc.readiness,
   schema: buildSchema(),
   routerKey: config.routerKey,
   logger,
   context: contextFactory({ search: new SearchService({ client, alias: config.indexAlias, logger }) }),
 });
+proc.onStop('intake', () => server.stop());
 await server.listen(config.port, config.host);
-
-runUntilSignalled(logger, async () => {
-  await server.stop();
-  await client.close();
-  // Last, so the spans of the requests drained above are sent too.
-  await tracing.shutdown();
-});
+await proc.runUntilSignalled();
