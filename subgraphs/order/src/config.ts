@@ -89,8 +89,3 @@ export function readOrderWorkerConfig(source?: NodeJS.ProcessEnv): OrderWorkerCo
     source,
   );
 }
-
-/** The seed only migrates: the outbox connector needs the outbox table before it is registered. */
-export function readOrderSeedConfig(source?: NodeJS.ProcessEnv): OrderDatabaseConfig {
-  return loadConfig(databaseSettings, source);
-}

@@ -98,8 +98,3 @@ export function readPaymentWorkerConfig(source?: NodeJS.ProcessEnv): PaymentWork
     source,
   );
 }
-
-/** The seed only migrates: the outbox connector needs the outbox table before it is registered. */
-export function readPaymentSeedConfig(source?: NodeJS.ProcessEnv): PaymentDatabaseConfig {
-  return loadConfig(databaseSettings, source);
-}

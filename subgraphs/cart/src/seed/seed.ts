@@ -4,37 +4,14 @@
  * that already have a stock row keep it unless --force is given, which resets them to the
  * seeded level (never below what open orders hold).
  */
-import { loadConfig, readDatabaseUrl } from '@emporium/config';
-import { createOrm, migrate, type EntityManager } from '@emporium/db';
-import { createLogger } from '@emporium/logging';
-import { demoDataWanted, parseSeedArgs, type SeedArgs } from '@emporium/seed';
+import type { EntityManager } from '@emporium/db';
+import { runSeed } from '@emporium/runtime/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { stockBatches, type SeedStock } from './stock.ts';
 
 /** Rows per INSERT; each batch travels as one JSON parameter. */
 const BATCH_SIZE = 5000;
-
-interface CartSeedConfig extends SeedArgs {
-  databaseUrl: string;
-  /** Stock for the demo catalogue; off in production (see demoDataWanted), when the seed only migrates. */
-  demoData: boolean;
-  logLevel: string;
-}
-
-function readCartSeedConfig(args: readonly string[], source?: NodeJS.ProcessEnv): CartSeedConfig {
-  return {
-    ...parseSeedArgs(args),
-    ...loadConfig(
-      (env) => ({
-        databaseUrl: readDatabaseUrl(env),
-        demoData: demoDataWanted(env),
-        logLevel: env.logLevel(),
-      }),
-      source,
-    ),
-  };
-}
 
 /** Inserts one batch of stock rows; returns how many were written. */
 async function insertStock(em: EntityManager, batch: readonly SeedStock[], force: boolean): Promise<number> {
@@ -53,36 +30,25 @@ async function insertStock(em: EntityManager, batch: readonly SeedStock[], force
   return written.length;
 }
 
-let config: CartSeedConfig;
-try {
-  config = readCartSeedConfig(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(2);
-}
-const logger = createLogger('cart-seed', { level: config.logLevel });
-const database = { service: 'cart', serverUrl: config.databaseUrl };
-const started = performance.now();
-const orm = await createOrm({ ...database, entities, migrations, logger });
-try {
-  await migrate(orm, database);
-  const written = await orm.em.fork().transactional(async (em) => {
-    let total = 0;
-    if (!config.demoData) return total;
-    for (const batch of stockBatches(config.products, BATCH_SIZE)) total += await insertStock(em, batch, config.force);
-    return total;
-  });
-  // Fresh statistics, or the planner keeps treating the table as empty until autovacuum runs.
-  if (written > 0) await orm.em.fork().execute('analyze inventory');
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  logger.info(
-    { products: config.products, written, seconds },
-    `stocked ${written} of ${config.products} products in ${seconds} s` +
-      (written < config.products && !config.force ? ' (the others had stock already; --force resets them)' : ''),
-  );
-} catch (error) {
-  logger.error({ err: error }, 'cart seed failed');
-  process.exitCode = 1;
-} finally {
-  await orm.close();
-}
+await runSeed({
+  service: 'cart',
+  entities,
+  migrations,
+  write: async ({ orm, config, logger, elapsedSeconds }) => {
+    const written = await orm.em.fork().transactional(async (em) => {
+      let total = 0;
+      if (!config.demoData) return total;
+      for (const batch of stockBatches(config.products, BATCH_SIZE))
+        total += await insertStock(em, batch, config.force);
+      return total;
+    });
+    // Fresh statistics, or the planner keeps treating the table as empty until autovacuum runs.
+    if (written > 0) await orm.em.fork().execute('analyze inventory');
+    const seconds = elapsedSeconds();
+    logger.info(
+      { products: config.products, written, seconds },
+      `stocked ${written} of ${config.products} products in ${seconds} s` +
+        (written < config.products && !config.force ? ' (the others had stock already; --force resets them)' : ''),
+    );
+  },
+});

@@ -4,10 +4,9 @@
  * catalogue of N products. Idempotent: existing accounts (by id or email) are left alone,
  * with or without --force (accepted so that every seed takes the same flags).
  */
-import { loadConfig, readDatabaseUrl } from '@emporium/config';
-import { createOrm, migrate, type EntityManager } from '@emporium/db';
-import { createLogger } from '@emporium/logging';
-import { DEMO_ACCOUNTS, demoDataWanted, parseSeedArgs, reviewer, reviewerCount, type SeedArgs } from '@emporium/seed';
+import type { EntityManager } from '@emporium/db';
+import { runSeed } from '@emporium/runtime/seed';
+import { DEMO_ACCOUNTS, reviewer, reviewerCount } from '@emporium/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { readPasswordParams } from '../config.ts';
@@ -23,30 +22,6 @@ const BATCH_SIZE = 1000;
 const LOCKED = 'locked';
 
 const DAY_MS = 86_400_000;
-
-interface IdentitySeedConfig extends SeedArgs {
-  databaseUrl: string;
-  /** Demo accounts (published passwords) and reviewers; off in production (see demoDataWanted). */
-  demoData: boolean;
-  /** Same variables and defaults as the identity subgraph, so demo hashes cost what real ones do. */
-  password: PasswordHashParams;
-  logLevel: string;
-}
-
-function readIdentitySeedConfig(args: readonly string[], source?: NodeJS.ProcessEnv): IdentitySeedConfig {
-  return {
-    ...parseSeedArgs(args),
-    ...loadConfig(
-      (env) => ({
-        databaseUrl: readDatabaseUrl(env),
-        demoData: demoDataWanted(env),
-        password: readPasswordParams(env),
-        logLevel: env.logLevel(),
-      }),
-      source,
-    ),
-  };
-}
 
 const marks = (count: number): string => new Array<string>(count).fill('?').join(', ');
 const placeholders = (rows: number, columns: number): string =>
@@ -103,32 +78,23 @@ async function insertReviewers(em: EntityManager, count: number, now: number): P
   return inserted;
 }
 
-let config: IdentitySeedConfig;
-try {
-  config = readIdentitySeedConfig(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(2);
-}
-const logger = createLogger('identity-seed', { level: config.logLevel });
-const database = { service: 'identity', serverUrl: config.databaseUrl };
-const started = performance.now();
-const orm = await createOrm({ ...database, entities, migrations, logger });
-try {
-  await migrate(orm, database);
-  const reviewers = config.demoData ? reviewerCount(config.products) : 0;
-  const inserted = await orm.em.fork().transactional(async (em) => ({
-    demoAccounts: config.demoData ? await insertDemoAccounts(em, config.password) : 0,
-    reviewers: await insertReviewers(em, reviewers, Date.now()),
-  }));
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  logger.info(
-    { ...inserted, reviewersWanted: reviewers, seconds },
-    `added ${inserted.demoAccounts} demo accounts and ${inserted.reviewers} of ${reviewers} reviewers in ${seconds} s`,
-  );
-} catch (error) {
-  logger.error({ err: error }, 'identity seed failed');
-  process.exitCode = 1;
-} finally {
-  await orm.close();
-}
+await runSeed({
+  service: 'identity',
+  entities,
+  migrations,
+  // Same variables and defaults as the identity subgraph, so demo hashes cost what real ones do.
+  settings: (env) => ({ password: readPasswordParams(env) }),
+  write: async ({ orm, config, logger, elapsedSeconds }) => {
+    // Demo accounts have published passwords; reviewers come with a demo catalogue only.
+    const reviewers = config.demoData ? reviewerCount(config.products) : 0;
+    const inserted = await orm.em.fork().transactional(async (em) => ({
+      demoAccounts: config.demoData ? await insertDemoAccounts(em, config.password) : 0,
+      reviewers: await insertReviewers(em, reviewers, Date.now()),
+    }));
+    const seconds = elapsedSeconds();
+    logger.info(
+      { ...inserted, reviewersWanted: reviewers, seconds },
+      `added ${inserted.demoAccounts} demo accounts and ${inserted.reviewers} of ${reviewers} reviewers in ${seconds} s`,
+    );
+  },
+});

@@ -3,22 +3,8 @@
  * data, so seeding only migrates the order database; the outbox connector needs the outbox
  * table before it is registered. The catalogue arguments every seed takes are ignored.
  */
-import { createOrm, migrate } from '@emporium/db';
-import { createLogger } from '@emporium/logging';
-import { readOrderSeedConfig } from '../config.ts';
+import { runSeed } from '@emporium/runtime/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 
-const config = readOrderSeedConfig();
-const logger = createLogger('order-seed', { level: config.logLevel });
-const database = { service: 'order', serverUrl: config.databaseUrl };
-const orm = await createOrm({ ...database, entities, migrations, logger });
-try {
-  const applied = await migrate(orm, database);
-  logger.info({ applied }, applied.length > 0 ? `applied ${applied.length} migrations` : 'order database up to date');
-} catch (error) {
-  logger.error({ err: error }, 'order seed failed');
-  process.exitCode = 1;
-} finally {
-  await orm.close();
-}
+await runSeed({ service: 'order', entities, migrations });

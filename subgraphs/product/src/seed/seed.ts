@@ -5,10 +5,8 @@
  * which replaces the whole catalogue.
  */
 import pg from 'pg';
-import { loadConfig, readDatabaseUrl, serviceDatabaseUrl } from '@emporium/config';
-import { createOrm, migrate } from '@emporium/db';
-import { createLogger } from '@emporium/logging';
-import { demoDataWanted, parseSeedArgs, type SeedArgs } from '@emporium/seed';
+import { serviceDatabaseUrl } from '@emporium/config';
+import { runSeed } from '@emporium/runtime/seed';
 import { entities } from '../entities/index.ts';
 import { migrations } from '../migrations/index.ts';
 import { createCatalogue, type Catalogue, type SeedProduct } from './catalogue.ts';
@@ -18,27 +16,6 @@ const CATALOGUE_SEED = 2026;
 
 /** Products per INSERT: about 1.5 MB of parameters, large enough that round trips stop mattering. */
 const BATCH_SIZE = 1000;
-
-interface ProductSeedConfig extends SeedArgs {
-  databaseUrl: string;
-  /** The demo catalogue; off in production (see demoDataWanted), when the seed only migrates. */
-  demoData: boolean;
-  logLevel: string;
-}
-
-function readProductSeedConfig(args: readonly string[], source?: NodeJS.ProcessEnv): ProductSeedConfig {
-  return {
-    ...parseSeedArgs(args),
-    ...loadConfig(
-      (env) => ({
-        databaseUrl: readDatabaseUrl(env),
-        demoData: demoDataWanted(env),
-        logLevel: env.logLevel(),
-      }),
-      source,
-    ),
-  };
-}
 
 const PRODUCT_COLUMNS =
   'id, name, description, brand, color, specs, images, price_minor, currency_code, category_id, seller_id, ' +
@@ -178,45 +155,36 @@ async function seedCatalogue(db: pg.ClientBase, catalogue: Catalogue, force: boo
   }
 }
 
-let config: ProductSeedConfig;
-try {
-  config = readProductSeedConfig(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(2);
-}
-const logger = createLogger('product-seed', { level: config.logLevel });
-const database = { service: 'product', serverUrl: config.databaseUrl };
-const started = performance.now();
-const orm = await createOrm({ ...database, entities, migrations, logger });
-// Rows go through a client of its own, with bound array parameters: the ORM's raw queries
-// splice every value into the SQL text, which costs more than the inserts themselves.
-const db = new pg.Client({ connectionString: serviceDatabaseUrl(database.serverUrl, database.service) });
-try {
-  await migrate(orm, database);
-  await db.connect();
-  const catalogue = config.demoData
-    ? createCatalogue({ seed: CATALOGUE_SEED, products: config.products, now: new Date() })
-    : undefined;
-  const inserted = catalogue ? await seedCatalogue(db, catalogue, config.force) : undefined;
-  // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs.
-  if (inserted) await db.query('ANALYZE categories, sellers, products, reviews');
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  if (!catalogue) {
-    logger.info({ seconds }, 'migrated; no demo catalogue in production (SEED_DEMO_DATA=true seeds one)');
-  } else if (!inserted) {
-    logger.info({ seconds }, `products already present, nothing to do in ${seconds} s (--force replaces them)`);
-  } else {
-    logger.info(
-      { ...inserted, categories: catalogue.categories.length, sellers: catalogue.sellers.length, seconds },
-      `seeded ${inserted.products} products, ${inserted.reviews} reviews, ${catalogue.sellers.length} sellers ` +
-        `and ${catalogue.categories.length} categories in ${seconds} s`,
-    );
-  }
-} catch (error) {
-  logger.error({ err: error }, 'product seed failed');
-  process.exitCode = 1;
-} finally {
-  await db.end().catch(() => undefined);
-  await orm.close();
-}
+await runSeed({
+  service: 'product',
+  entities,
+  migrations,
+  write: async ({ config, logger, elapsedSeconds }) => {
+    // Rows go through a client of its own, with bound array parameters: the ORM's raw queries
+    // splice every value into the SQL text, which costs more than the inserts themselves.
+    const db = new pg.Client({ connectionString: serviceDatabaseUrl(config.databaseUrl, 'product') });
+    try {
+      await db.connect();
+      const catalogue = config.demoData
+        ? createCatalogue({ seed: CATALOGUE_SEED, products: config.products, now: new Date() })
+        : undefined;
+      const inserted = catalogue ? await seedCatalogue(db, catalogue, config.force) : undefined;
+      // Fresh statistics, or the planner keeps treating the tables as empty until autovacuum runs.
+      if (inserted) await db.query('ANALYZE categories, sellers, products, reviews');
+      const seconds = elapsedSeconds();
+      if (!catalogue) {
+        logger.info({ seconds }, 'migrated; no demo catalogue in production (SEED_DEMO_DATA=true seeds one)');
+      } else if (!inserted) {
+        logger.info({ seconds }, `products already present, nothing to do in ${seconds} s (--force replaces them)`);
+      } else {
+        logger.info(
+          { ...inserted, categories: catalogue.categories.length, sellers: catalogue.sellers.length, seconds },
+          `seeded ${inserted.products} products, ${inserted.reviews} reviews, ${catalogue.sellers.length} sellers ` +
+            `and ${catalogue.categories.length} categories in ${seconds} s`,
+        );
+      }
+    } finally {
+      await db.end().catch(() => undefined);
+    }
+  },
+});
