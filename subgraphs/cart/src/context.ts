@@ -1,20 +1,12 @@
-import type { Caller } from '@emporium/auth';
-import type { EntityManager, MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import type { RequestIdentity } from '@emporium/graphql-server';
-import { createLoaders, type Loaders } from './loaders.ts';
+import { createLoaders } from './loaders.ts';
+import type { CartRequest } from './request.ts';
 import type { CartService } from './services/cart.service.ts';
 import type { InventoryService } from './services/inventory.service.ts';
 
-/** One unit of work (a request or a consumed message): its own forked EntityManager. */
-export interface UnitOfWork {
-  em: EntityManager;
-}
-
-/** Per request: its own EntityManager and loaders; services are shared. */
-export interface CartContext extends UnitOfWork {
-  caller: Caller | null;
-  requestId: string;
-  loaders: Loaders;
+/** Per request: its own EntityManager and loaders (see request.ts); services are shared. */
+export interface CartContext extends CartRequest {
   carts: CartService;
   inventory: InventoryService;
 }

@@ -1,21 +1,13 @@
 import DataLoader from 'dataloader';
-import type { Caller } from '@emporium/auth';
-import type { EntityManager, MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import type { RequestIdentity } from '@emporium/graphql-server';
-import { UserSchema, type User } from './entities/user.entity.ts';
+import { UserSchema } from './entities/user.entity.ts';
+import type { IdentityRequest } from './request.ts';
 import type { SessionService } from './services/session.service.ts';
 import type { UserService } from './services/user.service.ts';
 
-/** Per request: its own EntityManager and loaders; the services are shared. */
-export interface IdentityContext {
-  em: EntityManager;
-  caller: Caller | null;
-  requestId: string;
-  /** The client's IP address as the router saw it; failed sign-ins are throttled per client too. */
-  clientAddress: string | undefined;
-  loaders: { userById: DataLoader<string, User | null> };
-  /** Users who registered or signed in during this request: their payload may show them their email. */
-  signedIn: Set<string>;
+/** Per request: its own EntityManager and loaders (see request.ts); the services are shared. */
+export interface IdentityContext extends IdentityRequest {
   sessions: SessionService;
   users: UserService;
 }

@@ -35,7 +35,7 @@ await keys.rotateIfDue(orm.em.fork());
 await keys.reload(orm.em.fork());
 const sessions = new SessionService(new TokenService(keys, config.sessions.accessTokenTtlSeconds), config.sessions);
 const throttle = new PostgresLoginThrottle(orm);
-const users = new UserService(config.password, throttle);
+const users = new UserService(config.password, throttle, sessions);
 const revokedSessions = revokedSessionsRoute(sessions, orm);
 const jwks = jwksRoute(keys);
 

@@ -62,7 +62,7 @@ export async function startIdentity(
   }
   const sessions = new SessionService(new TokenService(keys, SETTINGS.accessTokenTtlSeconds), SETTINGS);
   const throttle = new PostgresLoginThrottle(orm, options.throttle);
-  const users = new UserService(options.password ?? CHEAP_PASSWORDS, throttle);
+  const users = new UserService(options.password ?? CHEAP_PASSWORDS, throttle, sessions);
   const factory = contextFactory({ orm, sessions, users });
   return {
     database,

@@ -1,7 +1,7 @@
-import type { Caller } from '@emporium/auth';
-import type { EntityManager, MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import type { RequestIdentity } from '@emporium/graphql-server';
-import { createLoaders, type Loaders } from './loaders.ts';
+import { createLoaders } from './loaders.ts';
+import type { OrderRequest } from './request.ts';
 import type { CheckoutService } from './services/checkout.service.ts';
 import type { OrderService } from './services/order.service.ts';
 import type { OrderStatusStreamService } from './subscriptions/order-status-stream.ts';
@@ -10,11 +10,7 @@ import type { OrderStatusStreamService } from './subscriptions/order-status-stre
  * Per request (and per subscription, for as long as it runs): its own EntityManager and
  * loaders; services are shared.
  */
-export interface OrderContext {
-  em: EntityManager;
-  caller: Caller | null;
-  requestId: string;
-  loaders: Loaders;
+export interface OrderContext extends OrderRequest {
   checkout: CheckoutService;
   orders: OrderService;
   orderStatusStreams: OrderStatusStreamService;

@@ -29,6 +29,7 @@ const hub = new OrderEventsHub({ kafka, logger });
 await hub.start();
 
 const schema = buildSchema();
+const orders = new OrderService();
 const context = contextFactory({
   orm,
   checkout: new CheckoutService({
@@ -38,8 +39,13 @@ const context = contextFactory({
     maxUnpaidOrders: config.maxUnpaidOrders,
     logger,
   }),
-  orders: new OrderService(),
-  orderStatusStreams: new OrderStatusStreamService({ source: hub, logger, queueLimit: config.subscriberQueueLimit }),
+  orders,
+  orderStatusStreams: new OrderStatusStreamService({
+    source: hub,
+    orders,
+    logger,
+    queueLimit: config.subscriberQueueLimit,
+  }),
 });
 const server = await createSubgraphServer({
   name: 'order',

@@ -75,6 +75,7 @@ async function startServer(queueLimit?: number): Promise<string> {
     orders: new OrderService(),
     orderStatusStreams: new OrderStatusStreamService({
       source: hub,
+      orders: new OrderService(),
       logger: silent,
       ...(queueLimit ? { queueLimit } : {}),
     }),

@@ -110,7 +110,11 @@ export function contextFor(
       cartTimeoutMs: 1000,
     }),
     orders: new OrderService(),
-    orderStatusStreams: new OrderStatusStreamService({ source: noLiveEvents, logger: silent }),
+    orderStatusStreams: new OrderStatusStreamService({
+      source: noLiveEvents,
+      orders: new OrderService(),
+      logger: silent,
+    }),
   })({ caller, requestId: 'test' });
 }
 

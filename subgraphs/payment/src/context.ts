@@ -1,16 +1,12 @@
-import type { Caller } from '@emporium/auth';
-import type { EntityManager, MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import type { RequestIdentity } from '@emporium/graphql-server';
-import { createLoaders, type Loaders } from './loaders.ts';
+import { createLoaders } from './loaders.ts';
+import type { PaymentRequest } from './request.ts';
 import type { PaymentConfigView } from './services/payment-view.ts';
 import type { PaymentService } from './services/payment.service.ts';
 
 /** Per request: its own EntityManager and loaders; services are shared. */
-export interface PaymentContext {
-  em: EntityManager;
-  caller: Caller | null;
-  requestId: string;
-  loaders: Loaders;
+export interface PaymentContext extends PaymentRequest {
   payments: PaymentService;
   /** What `paymentConfig` answers. */
   paymentConfig: PaymentConfigView;

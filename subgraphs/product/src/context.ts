@@ -1,16 +1,12 @@
-import type { Caller } from '@emporium/auth';
-import type { EntityManager, MikroORM } from '@emporium/db';
+import type { MikroORM } from '@emporium/db';
 import type { RequestIdentity } from '@emporium/graphql-server';
-import { createLoaders, type Loaders } from './loaders.ts';
+import { createLoaders } from './loaders.ts';
+import type { ProductRequest } from './request.ts';
 import type { CatalogueService } from './services/catalogue.service.ts';
 import type { ReviewService } from './services/review.service.ts';
 
 /** Per request: its own EntityManager and loaders; services and settings are shared. */
-export interface ProductContext {
-  em: EntityManager;
-  caller: Caller | null;
-  requestId: string;
-  loaders: Loaders;
+export interface ProductContext extends ProductRequest {
   catalogue: CatalogueService;
   reviews: ReviewService;
   mediaBaseUrl: string;

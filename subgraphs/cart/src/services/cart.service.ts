@@ -4,7 +4,7 @@ import type { Caller } from '@emporium/auth';
 import type { EntityManager } from '@emporium/db';
 import { requireCaller, unauthenticated, userError, type UserError } from '@emporium/graphql-server';
 import type { CartSnapshot } from '@emporium/service-api';
-import type { CartContext, UnitOfWork } from '../context.ts';
+import type { CartRequest, UnitOfWork } from '../request.ts';
 import {
   MAX_CART_LINES,
   checkAvailable,
@@ -126,7 +126,7 @@ export class CartService {
    * With `id`, that guest cart, for anyone holding its id (the id is the key), or the
    * caller's own cart by its id; CART_NOT_FOUND for anything else.
    */
-  async get(ctx: CartContext, id?: string | null): Promise<CartView> {
+  async get(ctx: CartRequest, id?: string | null): Promise<CartView> {
     if (id === null || id === undefined) return loadCartView(ctx.em, requireCaller(ctx.caller).userId);
     const cartId = id.toLowerCase();
     if (ctx.caller?.userId.toLowerCase() === cartId) return loadCartView(ctx.em, ctx.caller.userId);
@@ -146,7 +146,7 @@ export class CartService {
    * A guest's first add creates the guest cart, and only when the add succeeds.
    */
   async add(
-    ctx: CartContext,
+    ctx: CartRequest,
     input: { productId: string; quantity: number; cartId?: string | null },
   ): Promise<CartPayload> {
     const target = targetOf(ctx.caller, input.cartId, true);
@@ -201,7 +201,7 @@ export class CartService {
 
   /** Sets a line's quantity. */
   async updateLine(
-    ctx: CartContext,
+    ctx: CartRequest,
     input: { lineId: string; quantity: number; cartId?: string | null },
   ): Promise<CartPayload> {
     const target = targetOf(ctx.caller, input.cartId, false);
@@ -225,7 +225,7 @@ export class CartService {
   }
 
   /** Takes a line out of the cart. A guest cart left empty stays until it expires. */
-  async removeLine(ctx: CartContext, input: { lineId: string; cartId?: string | null }): Promise<CartPayload> {
+  async removeLine(ctx: CartRequest, input: { lineId: string; cartId?: string | null }): Promise<CartPayload> {
     const target = targetOf(ctx.caller, input.cartId, false);
     if (!isTarget(target)) return failed([target]);
     return this.#change(ctx, target.id, async (em) => {
@@ -248,7 +248,7 @@ export class CartService {
    * as far as they go and reported; lines of products no longer sold (which no cart shows)
    * are dropped with the guest cart.
    */
-  async mergeGuest(ctx: CartContext, input: { cartId: string }): Promise<CartPayload> {
+  async mergeGuest(ctx: CartRequest, input: { cartId: string }): Promise<CartPayload> {
     const { userId } = requireCaller(ctx.caller);
     const guestId = input.cartId.toLowerCase();
     if (!isUuid(guestId) || guestId === userId.toLowerCase()) return failed([cartNotFound()]);
@@ -357,7 +357,7 @@ export class CartService {
    * refused change leaves the cart exactly as it was.
    */
   async #change(
-    ctx: CartContext,
+    ctx: CartRequest,
     cartId: string,
     work: (em: EntityManager) => Promise<UserError[]>,
   ): Promise<CartPayload> {

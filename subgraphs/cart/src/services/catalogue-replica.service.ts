@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '../context.ts';
+import type { UnitOfWork } from '../request.ts';
 import type { ProductChanged } from '../events/product-changed.event.ts';
 
 /** The NOTIFY channel every committed change of the replica fires (migration 20261220000000). */

@@ -14,7 +14,7 @@ import {
   type StockReservationRejected,
 } from '@emporium/events';
 import { requireRole, userError, type UserError } from '@emporium/graphql-server';
-import type { CartContext, UnitOfWork } from '../context.ts';
+import type { CartRequest, UnitOfWork } from '../request.ts';
 import type { Inventory } from '../entities/inventory.entity.ts';
 import type { ReservationStatus, ReservedLine } from '../entities/reservation.entity.ts';
 import { checkStockQuantity, isUuid, mergeLines } from './cart-rules.ts';
@@ -92,7 +92,7 @@ export class InventoryService {
    * than answer PRODUCT_NOT_FOUND meanwhile, the call waits (bounded) for the replica to
    * commit it, so stock is only ever set for a product the replica knows, as carts need.
    */
-  async setStock(ctx: CartContext, input: { productId: string; quantity: number }): Promise<SetStockPayload> {
+  async setStock(ctx: CartRequest, input: { productId: string; quantity: number }): Promise<SetStockPayload> {
     requireRole(ctx.caller, 'ADMIN');
     const productId = input.productId.toLowerCase();
     const errors: UserError[] = [];

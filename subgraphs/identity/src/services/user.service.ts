@@ -2,10 +2,11 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isRole, type Role } from '@emporium/auth';
 import { GraphQLError } from 'graphql';
 import { userError, type UserError } from '@emporium/graphql-server';
-import type { IdentityContext } from '../context.ts';
+import type { IdentityRequest } from '../request.ts';
 import { UserSchema, type User } from '../entities/user.entity.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import { hashPassword, needsRehash, passwordWeakness, verifyPassword, type PasswordHashParams } from './password.ts';
+import type { SessionService } from './session.service.ts';
 
 export interface SignedIn {
   token: string | null;
@@ -45,15 +46,18 @@ export class UserService {
   private readonly decoyHash: Promise<string>;
   private readonly hashParams: PasswordHashParams;
   private readonly throttle: LoginThrottle;
+  /** Where a registration or a sign-in starts its session. */
+  private readonly sessions: SessionService;
 
-  constructor(hashParams: PasswordHashParams, throttle: LoginThrottle) {
+  constructor(hashParams: PasswordHashParams, throttle: LoginThrottle, sessions: SessionService) {
     this.hashParams = hashParams;
     this.throttle = throttle;
+    this.sessions = sessions;
     this.decoyHash = hashPassword(crypto.randomUUID(), hashParams);
   }
 
   async register(
-    ctx: IdentityContext,
+    ctx: IdentityRequest,
     input: { email: string; password: string; displayName: string },
   ): Promise<SignedIn> {
     const email = normaliseEmail(input.email);
@@ -87,7 +91,7 @@ export class UserService {
     return this.signIn(ctx, user);
   }
 
-  async login(ctx: IdentityContext, input: { email: string; password: string }): Promise<SignedIn> {
+  async login(ctx: IdentityRequest, input: { email: string; password: string }): Promise<SignedIn> {
     const email = normaliseEmail(input.email);
     const keys = { email, clientAddress: ctx.clientAddress };
     // Before any work: a throttled account or client is refused without a password check,
@@ -112,9 +116,9 @@ export class UserService {
     return this.signIn(ctx, user);
   }
 
-  private async signIn(ctx: IdentityContext, user: User): Promise<SignedIn> {
+  private async signIn(ctx: IdentityRequest, user: User): Promise<SignedIn> {
     ctx.signedIn.add(user.id);
-    const session = await ctx.sessions.start(ctx, { id: user.id, roles: rolesOf(user) });
+    const session = await this.sessions.start(ctx, { id: user.id, roles: rolesOf(user) });
     return { ...session, user, userErrors: [] };
   }
 }

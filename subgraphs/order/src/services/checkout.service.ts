@@ -10,7 +10,7 @@ import { badUserInput, requireCaller, serviceUnavailable, userError, type UserEr
 import type { Logger } from '@emporium/logging';
 import { CURRENCY_CODE, formatMinor, parseAmount } from '@emporium/money';
 import { CartServiceUnavailable, fetchCartSnapshot, type CartSnapshot } from '@emporium/service-api';
-import type { OrderContext } from '../context.ts';
+import type { OrderRequest } from '../request.ts';
 import { OrderSchema, type Order } from '../entities/order.entity.ts';
 import { cartClaim, cartFingerprint } from './cart-fingerprint.ts';
 import type { OrderPayload } from './order.service.ts';
@@ -55,7 +55,7 @@ export class CheckoutService {
     this.#options = options;
   }
 
-  async checkout(ctx: OrderContext, input: CheckoutInput): Promise<OrderPayload> {
+  async checkout(ctx: OrderRequest, input: CheckoutInput): Promise<OrderPayload> {
     const caller = requireCaller(ctx.caller);
     const key = input.idempotencyKey;
     if (!IDEMPOTENCY_KEY.test(key)) throw badUserInput('idempotencyKey must be 1 to 128 printable characters');
@@ -126,7 +126,7 @@ export class CheckoutService {
     return replay(raced, snapshot, fingerprint);
   }
 
-  private async readCart(ctx: OrderContext, caller: Caller): Promise<CartSnapshot> {
+  private async readCart(ctx: OrderRequest, caller: Caller): Promise<CartSnapshot> {
     try {
       return await fetchCartSnapshot({
         cartServiceUrl: this.#options.cartServiceUrl,

@@ -8,7 +8,7 @@ import {
   type UserError,
   userError,
 } from '@emporium/graphql-server';
-import type { OrderContext } from '../context.ts';
+import type { OrderRequest } from '../request.ts';
 import { OrderSchema, type Order } from '../entities/order.entity.ts';
 
 import { CANCELLED_REASON } from './order-status.ts';
@@ -32,20 +32,20 @@ export const isVisibleTo = (caller: Caller | null, order: Order): boolean =>
 /** Reading orders and the shopper's own changes to them (checkout lives in checkout.service.ts). */
 export class OrderService {
   /** The order if the caller may see it; null for unknown, malformed or someone else's ids. */
-  async find(ctx: OrderContext, id: string): Promise<Order | null> {
+  async find(ctx: OrderRequest, id: string): Promise<Order | null> {
     requireCaller(ctx.caller);
     return this.findVisible(ctx, id);
   }
 
   /** As {@link find}, without demanding a caller: for entity references, where null is the answer. */
-  async findVisible(ctx: OrderContext, id: string): Promise<Order | null> {
+  async findVisible(ctx: OrderRequest, id: string): Promise<Order | null> {
     if (!isUuid(id)) return null;
     const order = await ctx.loaders.orderById.load(id.toLowerCase());
     return order && isVisibleTo(ctx.caller, order) ? order : null;
   }
 
   /** The caller's orders, newest first, in keyset pages. */
-  async page(ctx: OrderContext, args: { first?: number | null; after?: string | null }): Promise<OrderPage> {
+  async page(ctx: OrderRequest, args: { first?: number | null; after?: string | null }): Promise<OrderPage> {
     const caller = requireCaller(ctx.caller);
     const first = pageSize(args.first, 10);
     const where: Record<string, unknown> = { userId: caller.userId };
@@ -70,7 +70,7 @@ export class OrderService {
    * The owner cancels an order that is not paid and has no payment under way. Someone
    * else's order is ORDER_NOT_FOUND, exactly like a missing one, so ids reveal nothing.
    */
-  async cancel(ctx: OrderContext, input: { orderId: string }): Promise<OrderPayload> {
+  async cancel(ctx: OrderRequest, input: { orderId: string }): Promise<OrderPayload> {
     const caller = requireCaller(ctx.caller);
     const notFound: OrderPayload = {
       order: null,

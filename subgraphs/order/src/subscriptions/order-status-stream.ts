@@ -3,10 +3,11 @@ import type { EntityManager } from '@emporium/db';
 import { badUserInput, forbidden, requireCaller } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { GraphQLError } from 'graphql';
-import type { OrderContext } from '../context.ts';
+import type { OrderRequest } from '../request.ts';
 import { OrderStatusChangeSchema, type OrderStatusChange } from '../entities/order-status-change.entity.ts';
 import type { Order } from '../entities/order.entity.ts';
 import { createLoaders, type Loaders } from '../loaders.ts';
+import type { OrderService } from '../services/order.service.ts';
 import type { OrderEventSource } from './order-events.hub.ts';
 import { Sequencer } from './sequencer.ts';
 
@@ -256,6 +257,8 @@ const SHARED_READ_MS = 2000;
 /** Options of {@link OrderStatusStreamService}. */
 export interface OrderStatusStreamServiceOptions {
   source: OrderEventSource;
+  /** Finds the order a subscriber asks for, as its owner (or an admin) may see it. */
+  orders: OrderService;
   logger: Logger;
   queueLimit?: number;
 }
@@ -263,6 +266,7 @@ export interface OrderStatusStreamServiceOptions {
 /** `orderStatusChanged`: who may follow an order, and the stream of its changes for each subscriber. */
 export class OrderStatusStreamService {
   readonly #source: OrderEventSource;
+  readonly #orders: OrderService;
   readonly #logger: Logger;
   readonly #queueLimit: number;
   /** Loaders per event (order id and sequence), shared by its subscribers for {@link SHARED_READ_MS}. */
@@ -270,6 +274,7 @@ export class OrderStatusStreamService {
 
   constructor(options: OrderStatusStreamServiceOptions) {
     this.#source = options.source;
+    this.#orders = options.orders;
     this.#logger = options.logger;
     this.#queueLimit = options.queueLimit ?? DEFAULT_SUBSCRIBER_QUEUE_LIMIT;
   }
@@ -279,13 +284,13 @@ export class OrderStatusStreamService {
    * unknown one are both FORBIDDEN, so ids reveal nothing.
    */
   async subscribe(
-    ctx: OrderContext,
+    ctx: OrderRequest,
     args: { orderId: string; afterSequence?: number | null },
   ): Promise<AsyncIterableIterator<OrderStatusEventView>> {
     requireCaller(ctx.caller);
     const afterSequence = args.afterSequence ?? null;
     if (afterSequence !== null && afterSequence < 0) throw badUserInput('afterSequence must be 0 or more');
-    const order = await ctx.orders.findVisible(ctx, args.orderId);
+    const order = await this.#orders.findVisible(ctx, args.orderId);
     if (!order) throw forbidden('You can follow only your own orders');
     return new OrderStatusStream({
       orderId: order.id,
@@ -303,7 +308,7 @@ export class OrderStatusStreamService {
    * event gets loaders of its own over a fresh fork (the order's fields as they are now),
    * shared by every subscriber that receives the same event at about the same time.
    */
-  async present(ctx: OrderContext, event: OrderStatusEventView | undefined): Promise<OrderStatusEventResult> {
+  async present(ctx: OrderRequest, event: OrderStatusEventView | undefined): Promise<OrderStatusEventResult> {
     // Over HTTP a subscription runs as a one-off query, without an event: there is nothing to present.
     if (!event) throw badUserInput('orderStatusChanged is served over WebSocket (graphql-transport-ws) only');
     const key = `${event.orderId}:${String(event.sequence)}`;

@@ -4,7 +4,7 @@ import type { EntityManager, NotificationWatch } from '@emporium/db';
 import { isPayable, type OrderStatus } from '@emporium/events';
 import { badUserInput, isUuid, requireCaller, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
-import type { PaymentContext } from '../context.ts';
+import type { PaymentRequest } from '../request.ts';
 import type { PayableOrder } from '../entities/payable-order.entity.ts';
 import { PayableOrderSchema } from '../entities/payable-order.entity.ts';
 import { PaymentSchema, type Payment, type PaymentType } from '../entities/payment.entity.ts';
@@ -79,7 +79,7 @@ export class PaymentService {
     this.#readModelWaitMs = options.readModelWaitMs ?? 3000;
   }
 
-  async pay(ctx: PaymentContext, input: PayOrderInput): Promise<PayOrderPayload> {
+  async pay(ctx: PaymentRequest, input: PayOrderInput): Promise<PayOrderPayload> {
     const caller = requireCaller(ctx.caller);
     const key = input.idempotencyKey;
     if (!IDEMPOTENCY_KEY.test(key)) throw badUserInput('idempotencyKey must be 1 to 128 printable characters');
@@ -120,7 +120,7 @@ export class PaymentService {
   }
 
   /** The order's latest payment, for its owner and ADMIN; null for anyone else. */
-  async latestFor(ctx: PaymentContext, orderId: string): Promise<Payment | null> {
+  async latestFor(ctx: PaymentRequest, orderId: string): Promise<Payment | null> {
     if (!ctx.caller || !isUuid(orderId)) return null;
     const payment = await ctx.loaders.latestPaymentByOrder.load(orderId.toLowerCase());
     if (!payment) return null;
@@ -133,7 +133,7 @@ export class PaymentService {
    * is submitted again under its own id, which the provider deduplicates.
    */
   private async replay(
-    ctx: PaymentContext,
+    ctx: PaymentRequest,
     caller: Caller,
     existing: Payment,
     fingerprint: string,
@@ -161,7 +161,7 @@ export class PaymentService {
     return this.submit(ctx, retried, method);
   }
 
-  private async submit(ctx: PaymentContext, payment: Payment, method: PaymentMethod): Promise<PayOrderPayload> {
+  private async submit(ctx: PaymentRequest, payment: Payment, method: PaymentMethod): Promise<PayOrderPayload> {
     const result = await this.#provider.createIntent(payment.id, {
       amountMinor: payment.amountMinor,
       currencyCode: payment.currencyCode,

@@ -1,5 +1,5 @@
 import { decodeKeyset, encodeKeyset, pageSize, requireRole, type UserError, userError } from '@emporium/graphql-server';
-import type { ProductContext } from '../context.ts';
+import type { ProductRequest } from '../request.ts';
 import { CategorySchema } from '../entities/category.entity.ts';
 import { ProductSchema, type Product } from '../entities/product.entity.ts';
 import { SellerSchema } from '../entities/seller.entity.ts';
@@ -20,7 +20,7 @@ export interface Page<T> {
 /** The catalogue: listing, and admin changes to products. */
 export class CatalogueService {
   async list(
-    ctx: ProductContext,
+    ctx: ProductRequest,
     args: { first?: number | null; after?: string | null; categoryId?: string | null },
   ): Promise<Page<Product>> {
     const first = pageSize(args.first, 20);
@@ -50,7 +50,7 @@ export class CatalogueService {
   }
 
   /** A category and every category below it; the tree is small, so one query reads it whole. */
-  private async withDescendants(ctx: ProductContext, rootId: string): Promise<string[]> {
+  private async withDescendants(ctx: ProductRequest, rootId: string): Promise<string[]> {
     const all = await ctx.em.find(CategorySchema, {});
     const ids = [rootId.toLowerCase()];
     for (let i = 0; i < ids.length; i += 1) {
@@ -59,7 +59,7 @@ export class CatalogueService {
     return ids;
   }
 
-  async create(ctx: ProductContext, input: ProductFields): Promise<ProductPayload> {
+  async create(ctx: ProductRequest, input: ProductFields): Promise<ProductPayload> {
     requireRole(ctx.caller, 'ADMIN');
     const { fields, errors } = validateProductFields(input, true);
     errors.push(...(await this.checkReferences(ctx, fields)));
@@ -80,7 +80,7 @@ export class CatalogueService {
     return { product, userErrors: [] };
   }
 
-  async update(ctx: ProductContext, input: ProductFields & { id: string }): Promise<ProductPayload> {
+  async update(ctx: ProductRequest, input: ProductFields & { id: string }): Promise<ProductPayload> {
     requireRole(ctx.caller, 'ADMIN');
     const product = isUuid(input.id) ? await ctx.em.findOne(ProductSchema, { id: input.id }) : null;
     if (!product) {
@@ -95,7 +95,7 @@ export class CatalogueService {
   }
 
   async delete(
-    ctx: ProductContext,
+    ctx: ProductRequest,
     input: { id: string },
   ): Promise<{ deletedProductId: string | null; userErrors: UserError[] }> {
     requireRole(ctx.caller, 'ADMIN');
@@ -110,7 +110,7 @@ export class CatalogueService {
     return { deletedProductId: input.id.toLowerCase(), userErrors: [] };
   }
 
-  private async checkReferences(ctx: ProductContext, fields: ValidProductFields): Promise<UserError[]> {
+  private async checkReferences(ctx: ProductRequest, fields: ValidProductFields): Promise<UserError[]> {
     const errors: UserError[] = [];
     if (fields.categoryId && !(await ctx.loaders.categoryById.load(fields.categoryId))) {
       errors.push(userError('CATEGORY_NOT_FOUND', 'No category has this id', ['input', 'categoryId']));

@@ -7,7 +7,7 @@ import {
   type UserError,
   userError,
 } from '@emporium/graphql-server';
-import type { ProductContext } from '../context.ts';
+import type { ProductRequest } from '../request.ts';
 import { ProductSchema, type Product } from '../entities/product.entity.ts';
 import { ReviewSchema, type Review } from '../entities/review.entity.ts';
 import { toReview } from '../loaders.ts';
@@ -23,7 +23,7 @@ export interface ReviewPayload {
 /** Reviews and the per-product rating aggregate they maintain. */
 export class ReviewService {
   async add(
-    ctx: ProductContext,
+    ctx: ProductRequest,
     input: { productId: string; rating: number; title: string; body: string },
   ): Promise<ReviewPayload> {
     const caller = requireCaller(ctx.caller);
@@ -78,7 +78,7 @@ export class ReviewService {
 
   /** A page of a product's reviews, newest first. The first page of many products is batched. */
   async page(
-    ctx: ProductContext,
+    ctx: ProductRequest,
     product: Product,
     args: { first?: number | null; after?: string | null },
   ): Promise<Page<Review>> {

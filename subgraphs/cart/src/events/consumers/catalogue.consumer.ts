@@ -2,7 +2,7 @@ import type { MikroORM } from '@emporium/db';
 import { DEFAULT_PARTITIONS, startChangeConsumer, type ChangeConsumer, type createKafka } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
 import type { Registry } from '@emporium/telemetry';
-import type { UnitOfWork } from '../../context.ts';
+import type { UnitOfWork } from '../../request.ts';
 import type { CatalogueReplicaService } from '../../services/catalogue-replica.service.ts';
 import { InvalidChangeEvent, readProductChanged, type ProductChanged } from '../product-changed.event.ts';
 
