@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { TOPICS } from '@emporium/events';
+import { TOPICS } from '@emporium/contracts';
 import { listDeadLetters, type Admin } from '@emporium/kafka';
 import { eventually } from '@emporium/testing';
 import { waitFor } from '../infra/src/process.ts';

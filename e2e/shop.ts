@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEMO_ADMIN } from '@emporium/seed';
-import { encodeEventMessage, TOPICS, type EventPayloads } from '@emporium/events';
+import { encodeEventMessage, TOPICS, type EventPayloads } from '@emporium/contracts';
 import { createKafka, type Admin, type Producer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { consumedPast, consumedToEnd, eventually, stackEndpoints, type TopicPosition } from '@emporium/testing';

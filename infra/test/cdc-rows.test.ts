@@ -1,5 +1,5 @@
 /**
- * The CDC row shapes other services read (@emporium/events' CDC_ROWS) against the tables
+ * The CDC row shapes other services read (@emporium/contracts' CDC_ROWS) against the tables
  * the owning services' migrations actually create, and against the connectors that capture
  * them. A migration that renames, drops or retypes a column a consumer reads fails here,
  * instead of silently stopping search's index or the cart's catalogue replica.
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CDC_ROWS, type CdcColumnKind, type CdcTable } from '@emporium/events';
+import { CDC_ROWS, type CdcColumnKind, type CdcTable } from '@emporium/contracts';
 import type { MikroORM } from '@emporium/db';
 import { createScratchOrm, type ScratchOrm } from '@emporium/testing/database';
 import { repoRoot } from '../src/config.ts';

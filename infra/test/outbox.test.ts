@@ -11,7 +11,7 @@ import {
   createOrm,
   type MikroORM,
 } from '@emporium/db';
-import type { DomainEvent, OrderStatusChanged } from '@emporium/events';
+import type { DomainEvent, OrderStatusChanged } from '@emporium/contracts';
 import { createKafka, startEventConsumer, type EventConsumer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { carryTraceContext } from '@emporium/telemetry';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadConfig, readStackEndpoints } from '@emporium/config';
-import { TOPICS, encodeEventMessage } from '@emporium/events';
+import { TOPICS, encodeEventMessage } from '@emporium/contracts';
 import { createKafka, type Producer } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { createClient } from 'graphql-ws';

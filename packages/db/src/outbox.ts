@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { context, propagation } from '@opentelemetry/api';
-import { EVENT_TOPICS, validatePayload, type EventPayloads, type EventType } from '@emporium/events';
+import { EVENT_TOPICS, validatePayload, type EventPayloads, type EventType } from '@emporium/contracts';
 
 /** DDL of the outbox table, for each service's own migration (column names are the event router's defaults). */
 export const OUTBOX_TABLE_DDL = `

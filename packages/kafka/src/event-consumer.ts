@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { InvalidEvent, decodeEventMessage, type DomainEvent } from '@emporium/events';
+import { InvalidEvent, decodeEventMessage, type DomainEvent } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import type { Registry } from 'prom-client';
 import { crashedForGood } from './crash.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEventMessage, type DomainEvent } from '@emporium/events';
+import { encodeEventMessage, type DomainEvent } from '@emporium/contracts';
 import { createLogger } from '@emporium/logging';
 import { eventually, stackEndpoints, uniqueName } from '@emporium/testing';
 import {

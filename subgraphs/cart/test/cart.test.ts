@@ -12,7 +12,7 @@ import {
   type Caller,
 } from '@emporium/auth';
 import { NotificationWatch, createOrm, migrate, type MikroORM } from '@emporium/db';
-import type { DomainEvent, OrderStatus } from '@emporium/events';
+import type { DomainEvent, OrderStatus } from '@emporium/contracts';
 import { createSubgraphServer, type SubgraphServer } from '@emporium/graphql-server';
 import { createLogger } from '@emporium/logging';
 import { CART_SNAPSHOT_PATH, fetchCartSnapshot } from '@emporium/service-api';

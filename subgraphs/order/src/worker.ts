@@ -10,7 +10,7 @@ import { readOrderWorkerConfig } from './config.ts';
 const config = readOrderWorkerConfig();
 const proc = await startProcess('order-worker', config);
 // Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
-const { TOPICS } = await import('@emporium/events');
+const { TOPICS } = await import('@emporium/contracts');
 const { startEventConsumer } = await import('@emporium/kafka');
 const { sweepAllExpired } = await import('./jobs/order-expiry.job.ts');
 const { ORDER_SAGA_CONSUMER, createOrderSagaHandler } = await import('./events/consumers/order-saga.consumer.ts');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse, type ExecutionResult } from 'graphql';
 import type { Caller } from '@emporium/auth';
-import { validatePayload, type EventType } from '@emporium/events';
+import { validatePayload, type EventType } from '@emporium/contracts';
 import { buildSchema } from '../src/schema.ts';
 import { transition } from '../src/services/order-transition.ts';
 import {

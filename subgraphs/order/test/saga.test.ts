@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validatePayload, type DomainEvent, type OrderStatusChanged } from '@emporium/events';
+import { validatePayload, type DomainEvent, type OrderStatusChanged } from '@emporium/contracts';
 import { ORDER_SAGA_CONSUMER, createOrderSagaHandler } from '../src/events/consumers/order-saga.consumer.ts';
 import { sweepExpiredOrders } from '../src/jobs/order-expiry.job.ts';
 import {

@@ -11,7 +11,7 @@ import {
   signRouterAssertion,
   type Caller,
 } from '@emporium/auth';
-import { encodeEventMessage, type OrderStatus, type OrderStatusChanged } from '@emporium/events';
+import { encodeEventMessage, type OrderStatus, type OrderStatusChanged } from '@emporium/contracts';
 import { createSubgraphServer } from '@emporium/graphql-server';
 import { createKafka, type Producer } from '@emporium/kafka';
 import { eventually, stackEndpoints, uniqueName } from '@emporium/testing';

@@ -10,7 +10,7 @@ import { readPaymentWorkerConfig } from './config.ts';
 const config = readPaymentWorkerConfig();
 const proc = await startProcess('payment-worker', config);
 // Imported once tracing runs, so the modules it hooks (pg, http) load hooked.
-const { TOPICS } = await import('@emporium/events');
+const { TOPICS } = await import('@emporium/contracts');
 const { startEventConsumer } = await import('@emporium/kafka');
 const { PAYABLE_ORDERS_CONSUMER, createPayableOrdersHandler } =
   await import('./events/consumers/payable-orders.consumer.ts');

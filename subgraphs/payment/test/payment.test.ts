@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse, type DocumentNode, type ExecutionResult } from 'graphql';
 import type { Caller } from '@emporium/auth';
-import { validatePayload, type EventType } from '@emporium/events';
+import { validatePayload, type EventType } from '@emporium/contracts';
 import type { ProviderServer } from '@emporium/payment-provider';
 import { createPayableOrdersHandler } from '../src/events/consumers/payable-orders.consumer.ts';
 import { reconcilePayments } from '../src/jobs/payment-reconciliation.job.ts';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Caller } from '@emporium/auth';
 import type { MikroORM } from '@emporium/db';
-import type { DomainEvent, OrderStatus } from '@emporium/events';
+import type { DomainEvent, OrderStatus } from '@emporium/contracts';
 import { createLogger } from '@emporium/logging';
 import { createScratchOrm, type ScratchOrm } from '@emporium/testing/database';
 import { createProviderServer, type ProviderServer } from '@emporium/payment-provider';

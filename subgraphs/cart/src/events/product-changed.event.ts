@@ -1,11 +1,11 @@
 /**
  * A change of the product service's `products` table, from its CDC topic
  * (`cdc.catalogue.public.products`, Debezium's envelope). The cart keeps only what it needs
- * to check and price a line, read through the row shape declared in @emporium/events.
+ * to check and price a line, read through the row shape declared in @emporium/contracts.
  */
-import { readCdcKey, readCdcRow, readChangeEnvelope } from '@emporium/events';
+import { readCdcKey, readCdcRow, readChangeEnvelope } from '@emporium/contracts';
 
-export { InvalidChangeEvent } from '@emporium/events';
+export { InvalidChangeEvent } from '@emporium/contracts';
 
 /** The product table's change topic as the catalogue connector names it (cdc-connectors/catalogue.json). */
 export const CATALOGUE_PRODUCTS_TOPIC = 'cdc.catalogue.public.products';

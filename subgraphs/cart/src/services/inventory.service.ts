@@ -12,7 +12,7 @@ import {
   type DomainEvent,
   type OrderPlaced,
   type StockReservationRejected,
-} from '@emporium/events';
+} from '@emporium/contracts';
 import { requireRole, userError, type UserError } from '@emporium/graphql-server';
 import type { CartRequest, UnitOfWork } from '../request.ts';
 import type { Inventory } from '../entities/inventory.entity.ts';

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { OrderStatus } from '@emporium/events';
+import type { OrderStatus } from '@emporium/contracts';
 
 /** One entry of an order's status history; `sequence` counts 1, 2, 3 … without gaps, like the events. */
 export const OrderStatusChangeSchema = defineEntity({

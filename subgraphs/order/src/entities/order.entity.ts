@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { OrderStatus } from '@emporium/events';
+import type { OrderStatus } from '@emporium/contracts';
 
 /**
  * A shopper's order. Its lines are priced once, at checkout, and never change; its status

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@emporium/db';
 import type { Logger } from '@emporium/logging';
-import type { OrderStatus } from '@emporium/events';
+import type { OrderStatus } from '@emporium/contracts';
 import { EXPIRED_REASON } from '../services/order-status.ts';
 import { transition } from '../services/order-transition.ts';
 

@@ -1,6 +1,6 @@
 import { formatMinor } from '@emporium/money';
 import type { OrderResolvers } from '../generated/resolvers-types.ts';
-import { canTransition, isTerminal } from '@emporium/events';
+import { canTransition, isTerminal } from '@emporium/contracts';
 
 export const Order: OrderResolvers = {
   /** Other subgraphs (payment, the live order feed) reference orders; the same visibility rule applies. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@emporium/db';
-import type { EventMoney } from '@emporium/events';
+import type { EventMoney } from '@emporium/contracts';
 import { formatMinor } from '@emporium/money';
 
 /** What a refund adds to an order's history. */

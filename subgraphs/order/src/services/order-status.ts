@@ -1,6 +1,6 @@
 /**
  * What the order service records about a status change beyond the lifecycle itself (which
- * lives once for every service in @emporium/events' order-lifecycle): the reasons shown in
+ * lives once for every service in @emporium/contracts' order-lifecycle): the reasons shown in
  * an order's history.
  */
 /** The reason recorded when stock ran short: names every short product. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@emporium/db';
 import { outboxInsert } from '@emporium/db';
-import { allowedFrom, isTerminal, type OrderStatus } from '@emporium/events';
+import { allowedFrom, isTerminal, type OrderStatus } from '@emporium/contracts';
 
 /** A transition that happened. */
 export interface StatusChange {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { InvalidEvent, TOPICS, decodeEventMessage, type OrderStatusChanged } from '@emporium/events';
+import { InvalidEvent, TOPICS, decodeEventMessage, type OrderStatusChanged } from '@emporium/contracts';
 import {
   consumerReadiness,
   crashedForGood,

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import type { OrderStatus, OrderStatusChanged } from '@emporium/events';
+import type { OrderStatus, OrderStatusChanged } from '@emporium/contracts';
 import { createLogger } from '@emporium/logging';
 import type { OrderEventSource, OrderStatusListener } from './order-events.hub.ts';
 import { OrderStatusStream, type OrderStatusEventView, type StatusHistory } from './order-status-stream.ts';

@@ -1,4 +1,4 @@
-import { isTerminal, type OrderStatus, type OrderStatusChanged } from '@emporium/events';
+import { isTerminal, type OrderStatus, type OrderStatusChanged } from '@emporium/contracts';
 import type { EntityManager } from '@emporium/db';
 import { badUserInput, forbidden, requireCaller } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';

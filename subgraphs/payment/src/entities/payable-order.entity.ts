@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { OrderStatus } from '@emporium/events';
+import type { OrderStatus } from '@emporium/contracts';
 
 /**
  * The order service's orders as payment needs them, kept from order.events.v1 by the

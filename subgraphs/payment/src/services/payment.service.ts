@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '@emporium/auth';
 import type { EntityManager, NotificationWatch } from '@emporium/db';
-import { isPayable, type OrderStatus } from '@emporium/events';
+import { isPayable, type OrderStatus } from '@emporium/contracts';
 import { badUserInput, isUuid, requireCaller, userError, type UserError } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { PaymentRequest } from '../request.ts';

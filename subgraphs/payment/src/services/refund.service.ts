@@ -1,5 +1,5 @@
 import { appendToOutbox, type EntityManager } from '@emporium/db';
-import { ENDED_UNPAID_STATUSES } from '@emporium/events';
+import { ENDED_UNPAID_STATUSES } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from './provider-client.ts';
 

@@ -4,11 +4,11 @@
  * `{ before, after, source: { lsn, ... }, op }`. Timestamps arrive as ISO strings
  * (timestamptz), 64-bit integers as JSON numbers (prices stay far below 2^53).
  */
-import { readCdcKey, readCdcRow, readChangeEnvelope, type RawRow } from '@emporium/events';
+import { readCdcKey, readCdcRow, readChangeEnvelope, type RawRow } from '@emporium/contracts';
 import type { CategoryRow, ProductRow, SellerRow } from '../search-index/product-document.ts';
 import type { StockRow } from '../search-index/stock.ts';
 
-export { InvalidChangeEvent, UNAVAILABLE_VALUE } from '@emporium/events';
+export { InvalidChangeEvent, UNAVAILABLE_VALUE } from '@emporium/contracts';
 
 /** The tables search reads, as the topics `<prefix>.public.<table>` name them. */
 export const CATALOGUE_TABLES = ['products', 'categories', 'sellers'] as const;
@@ -50,7 +50,7 @@ export function tableOfTopic(prefix: string, topic: string): CatalogueTable | un
   return CATALOGUE_TABLES.find((table) => topicName(prefix, table) === topic);
 }
 
-/** Per table, how a row after a change is read: the shape declared once in @emporium/events' CDC_ROWS. */
+/** Per table, how a row after a change is read: the shape declared once in @emporium/contracts' CDC_ROWS. */
 const readers: { [T in SourceTable]: (raw: RawRow) => RowTypes[T] } = {
   products: (raw) => readCdcRow('products', raw),
   categories: (raw) => readCdcRow('categories', raw),

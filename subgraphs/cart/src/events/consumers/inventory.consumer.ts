@@ -1,5 +1,5 @@
 import type { MikroORM } from '@emporium/db';
-import { TOPICS } from '@emporium/events';
+import { TOPICS } from '@emporium/contracts';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions, type createKafka } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
 import type { InventoryService } from '../../services/inventory.service.ts';

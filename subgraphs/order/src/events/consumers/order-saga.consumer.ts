@@ -1,5 +1,5 @@
 import { claimEvent, type MikroORM } from '@emporium/db';
-import type { DomainEvent, OrderStatus } from '@emporium/events';
+import type { DomainEvent, OrderStatus } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import { recordRefund } from '../../services/order-refund.ts';
 import { rejectionReason } from '../../services/order-status.ts';

@@ -1,5 +1,5 @@
 import { IF_CLAIMED, claimEventAndApply, type EventEffect, type MikroORM } from '@emporium/db';
-import { endedUnpaid, type DomainEvent } from '@emporium/events';
+import { endedUnpaid, type DomainEvent } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from '../../services/provider-client.ts';
 import { refundLatePayments } from '../../services/refund.service.ts';

@@ -1,3 +1,9 @@
+/**
+ * The contracts between services, apart from the infrastructure packages: the domain
+ * events on the outbox topics (their JSON Schemas in schema/events/ and their wire form),
+ * the row shapes of the tables Debezium captures for other services, and the order
+ * lifecycle every service that follows an order agrees on.
+ */
 export * from './catalogue.ts';
 export * from './order-lifecycle.ts';
 export { CDC_ROWS, readCdcKey, readCdcRow } from './cdc-rows.ts';
