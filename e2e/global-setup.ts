@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LOCAL_HOST } from '@emporium/config';
 import { config } from '../infra/src/config.ts';
-import { LOCAL_SECRETS, PAYMENT_PROVIDER_CONTROL_PORT, SERVICE_STAGES, platformEnv } from '../infra/src/services.ts';
+import {
+  LOCAL_SECRETS,
+  PAYMENT_PROVIDER_CONTROL_PORT,
+  SERVICE_STAGES,
+  configuredReplicas,
+  platformEnv,
+} from '../infra/src/services.ts';
 import { registerConnectors } from '../infra/src/connectors.ts';
 import { waitForSearchIndex } from '../infra/src/search-ready.ts';
 import { seed } from '../infra/src/seed.ts';
@@ -87,7 +93,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await seed({ products: E2E_PRODUCTS });
   await registerConnectors();
   const env: Record<string, string> = { ...platformEnv(), ...E2E_ENV };
-  const running = await startServices(SERVICE_STAGES, { env, logDir: join(config.stateDir, 'logs', 'e2e') });
+  // EMPORIUM_REPLICAS=N runs the suite against N of everything behind HAProxy, as `npm start -- --replicas N`.
+  const running = await startServices(SERVICE_STAGES, {
+    env,
+    logDir: join(config.stateDir, 'logs', 'e2e'),
+    replicas: configuredReplicas(),
+  });
   const control = controlServer(running);
   try {
     await waitForSearchIndex();

@@ -16,12 +16,16 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 # --- Debian packages (only what the scripts call: unzip for Elasticsearch, the PostgreSQL
 # server binaries, docker-compose to validate docker-compose.yml without a Docker engine,
 # Chromium for the storefront's browser tests, which never download a browser of their own,
-# Prometheus as the local metrics store, Redis for the counters router replicas share).
+# Prometheus as the local metrics store, Redis for the counters router replicas share, HAProxy
+# in front of replicas with `npm start -- --replicas N`).
 missing=""
-for entry in unzip:unzip docker-compose:docker-compose pg_ctl:postgresql chromium:chromium prometheus:prometheus redis-server:redis-server; do
+for entry in unzip:unzip docker-compose:docker-compose pg_ctl:postgresql chromium:chromium prometheus:prometheus redis-server:redis-server haproxy:haproxy; do
   cmd=${entry%%:*} pkg=${entry#*:}
   if [ "$cmd" = pg_ctl ]; then
     ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && continue
+  elif [ "$cmd" = haproxy ]; then
+    # In /usr/sbin, which a user's PATH may lack.
+    [ -x /usr/sbin/haproxy ] && continue
   elif command -v "$cmd" >/dev/null 2>&1; then
     continue
   fi

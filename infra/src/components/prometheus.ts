@@ -4,7 +4,7 @@ import { LOCAL_HOST } from '@emporium/config';
 import { LOCAL_TELEMETRY_PORTS, METRICS_PATH } from '@emporium/telemetry';
 import { stringify } from 'yaml';
 import { removeFile, run, spawnDetached, stopPid } from '../process.ts';
-import { SERVICES } from '../services.ts';
+import { SERVICES, type ServiceSpec } from '../services.ts';
 import { alivePid, componentDir, describeError, fetchJson, type Component, type Health } from './component.ts';
 
 /** Debian's package puts the server here; bootstrap.sh installs it when run as root. */
@@ -24,14 +24,23 @@ const SCRAPE_INTERVAL = '5s';
  * One scrape job over every platform process that serves metrics (services.ts says which,
  * and on which port), read from a file Prometheus re-reads by itself: a process that gains
  * metrics is scraped after the next `up`, without restarting Prometheus. Each target is
- * labelled with its process's name.
+ * labelled with its process's name, and a replica (a start with replicas passes them all)
+ * with its number too.
  */
-export function writeScrapeTargets(): void {
+export function writeScrapeTargets(services: readonly ServiceSpec[] = SERVICES): void {
   mkdirSync(dir, { recursive: true });
-  const targets = SERVICES.flatMap((service) =>
+  const targets = services.flatMap((service) =>
     service.metricsPort === undefined
       ? []
-      : [{ targets: [`${LOCAL_HOST}:${service.metricsPort}`], labels: { process: service.name } }],
+      : [
+          {
+            targets: [`${LOCAL_HOST}:${service.metricsPort}`],
+            labels: {
+              process: service.name,
+              ...(service.replica === undefined ? {} : { replica: String(service.replica) }),
+            },
+          },
+        ],
   );
   // Whole or not at all: Prometheus may read the file at any moment.
   const partial = `${targetsFile}.partial`;
