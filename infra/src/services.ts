@@ -153,7 +153,7 @@ export const SUBGRAPHS: readonly ServiceSpec[] = [
 /** The search indexer: no API, but GET /health for the supervisor. */
 export const SEARCH_INDEXER: ServiceSpec = {
   name: 'search-indexer',
-  entry: 'subgraphs/search/src/indexer/index.ts',
+  entry: 'subgraphs/search/src/worker.ts',
   port: 4103,
   env: { SEARCH_INDEXER_PORT: '4103' },
   metricsPort: 4103,

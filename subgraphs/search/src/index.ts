@@ -1,6 +1,6 @@
 /**
  * Bootstrap only: config → Elasticsearch client → server. The subgraph owns no database;
- * it reads the product index the indexer (src/indexer/) keeps. It starts without
+ * it reads the product index the indexer (worker.ts) keeps. It starts without
  * Elasticsearch too: searches then fail fast while the rest of the supergraph works.
  */
 import { startProcess } from '@emporium/runtime';

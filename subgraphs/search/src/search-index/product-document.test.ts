@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readChangeEvent } from '../indexer/change-event.ts';
+import { readChangeEvent } from '../events/catalogue-change.event.ts';
 import { buildProductDocument, categoryLineage, suggestInputs, type CategoryRow } from './product-document.ts';
 
 const categories = new Map<string, CategoryRow>([

@@ -1,5 +1,5 @@
 import { Histogram, type Registry } from '@emporium/telemetry';
-import type { SourceTable } from './change-event.ts';
+import type { SourceTable } from '../catalogue-change.event.ts';
 
 /**
  * Seconds from a commit to the index: about a second when Debezium and the indexer keep

@@ -1,7 +1,7 @@
 import { startChangeConsumer, type ChangeConsumer, type createKafka } from '@emporium/kafka';
 import type { Logger } from '@emporium/logging';
 import type { Registry } from '@emporium/telemetry';
-import type { CatalogueIndexer, TableChanges } from './catalogue-indexer.ts';
+import type { CatalogueIndexer, TableChanges } from '../../services/catalogue-indexer.ts';
 import {
   CATALOGUE_TABLES,
   readChangeEvent,
@@ -11,7 +11,7 @@ import {
   type ChangeEvent,
   type RowTypes,
   type SourceTable,
-} from './change-event.ts';
+} from '../catalogue-change.event.ts';
 import { freshnessRecorder } from './indexer.metrics.ts';
 
 /** Options of {@link startIndexerConsumer}. */

@@ -5,15 +5,15 @@
  * consumer group.
  */
 import { startProcess } from '@emporium/runtime';
-import { readIndexerConfig } from '../config.ts';
+import { readIndexerConfig } from './config.ts';
 
 const config = readIndexerConfig();
 // No database: only node:http and undici (the Elasticsearch client) are traced.
 const proc = await startProcess('search-indexer', config, { instrument: ['http', 'undici'] });
 const { createElasticsearch, pingElasticsearch } = await import('@emporium/elasticsearch');
-const { ensureIndex, indexNames } = await import('../search-index/products-index.ts');
-const { CatalogueIndexer } = await import('./catalogue-indexer.ts');
-const { startIndexerConsumer } = await import('./indexer.consumer.ts');
+const { ensureIndex, indexNames } = await import('./search-index/products-index.ts');
+const { CatalogueIndexer } = await import('./services/catalogue-indexer.ts');
+const { startIndexerConsumer } = await import('./events/consumers/indexer.consumer.ts');
 const { logger, metrics } = proc;
 
 const client = createElasticsearch({ url: config.elasticsearchUrl, metrics });

@@ -6,7 +6,7 @@ import {
   readChangeEvent,
   tableOfTopic,
   UNAVAILABLE_VALUE,
-} from './change-event.ts';
+} from './catalogue-change.event.ts';
 
 const productAfter = {
   id: 'p1',
