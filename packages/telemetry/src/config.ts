@@ -33,8 +33,9 @@ export interface TracingConfig {
 }
 
 /**
- * Traces a tenth of new requests: enough to see where time goes under load, while the
- * cost stays in the noise (BENCHMARKS.md has the router's figure).
+ * Traces a tenth of new requests: enough to see where time goes under load. Most of what
+ * tracing costs is paid by every request, sampled or not (context, a non-recording span per
+ * instrumented step): BENCHMARKS.md's observability-cost has the figures.
  */
 export const DEFAULT_SAMPLE_RATIO = 0.1;
 

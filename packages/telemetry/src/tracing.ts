@@ -46,8 +46,14 @@ async function instrumentation(name: Instrumented): Promise<Instrumentation> {
     }
     case 'pg': {
       const { PgInstrumentation } = await import('@opentelemetry/instrumentation-pg');
-      // Pool pings, sweeps and pruning run all day outside any request: no root spans for them.
-      return new PgInstrumentation({ requireParentSpan: true });
+      return new PgInstrumentation({
+        // Pool pings, sweeps and pruning run all day outside any request: no root spans for them.
+        requireParentSpan: true,
+        // A span per pool checkout (one per statement, beside the statement's own) says only that
+        // a pooled connection was handed over, and parses the connection URL each time, sampled
+        // trace or not: observability-cost in BENCHMARKS.md has what dropping it saved.
+        ignoreConnectSpans: true,
+      });
     }
   }
 }
