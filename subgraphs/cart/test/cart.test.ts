@@ -18,6 +18,7 @@ import { createLogger } from '@emporium/logging';
 import { CART_SNAPSHOT_PATH, fetchCartSnapshot } from '@emporium/service-api';
 import { eventually } from '@emporium/testing';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
+import { orderPlacedEvent, orderStatusChangedEvent } from '@emporium/testing/events';
 import { checkoutSnapshotRoute } from '../src/routes/checkout-snapshot.route.ts';
 import { contextFactory } from '../src/context.ts';
 import { entities } from '../src/entities/index.ts';
@@ -458,42 +459,11 @@ describe('product inventory', () => {
   });
 });
 
-const orderPlaced = (
-  userId: string,
-  lines: { productId: string; quantity: number }[],
-  orderId = randomUUID(),
-): Extract<DomainEvent, { type: 'OrderPlaced' }> => ({
-  id: randomUUID(),
-  type: 'OrderPlaced',
-  aggregateId: orderId,
-  payload: {
-    orderId,
-    userId,
-    lines: lines.map((line) => ({ ...line, unitPrice: { amountMinor: 100, currencyCode: 'USD' } })),
-    total: { amountMinor: 100, currencyCode: 'USD' },
-    placedAt: new Date().toISOString(),
-    reservationExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-  },
-});
+const orderPlaced = (userId: string, lines: { productId: string; quantity: number }[], orderId = randomUUID()) =>
+  orderPlacedEvent({ orderId, userId, lines });
 
-const statusChanged = (
-  orderId: string,
-  status: OrderStatus,
-  sequence = 3,
-): Extract<DomainEvent, { type: 'OrderStatusChanged' }> => ({
-  id: randomUUID(),
-  type: 'OrderStatusChanged',
-  aggregateId: orderId,
-  payload: {
-    orderId,
-    userId: randomUUID(),
-    sequence,
-    status,
-    previousStatus: 'AWAITING_PAYMENT',
-    reason: null,
-    at: new Date().toISOString(),
-  },
-});
+const statusChanged = (orderId: string, status: OrderStatus, sequence = 3) =>
+  orderStatusChangedEvent({ orderId, sequence, status, previousStatus: 'AWAITING_PAYMENT' });
 
 const stockOf = async (id: string) =>
   (

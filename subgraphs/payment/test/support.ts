@@ -13,6 +13,7 @@ import type { MikroORM } from '@emporium/db';
 import type { DomainEvent, OrderStatus } from '@emporium/contracts';
 import { createLogger } from '@emporium/logging';
 import { createScratchOrm, type ScratchOrm } from '@emporium/testing/database';
+import { orderPlacedEvent, orderStatusChangedEvent } from '@emporium/testing/events';
 import { createProviderServer, type ProviderServer } from '@emporium/payment-provider';
 import { createPayableOrdersHandler } from '../src/events/consumers/payable-orders.consumer.ts';
 import { contextFactory, type PaymentContext } from '../src/context.ts';
@@ -138,21 +139,8 @@ export function contextFor(orm: MikroORM, providerUrl: string, caller: Caller | 
 
 export const shopper = (userId: string = randomUUID()): Caller => ({ userId, roles: ['SHOPPER'] });
 
-const now = (): string => new Date().toISOString();
-
-export const orderPlaced = (orderId: string, userId: string, totalMinor: number): DomainEvent => ({
-  id: randomUUID(),
-  type: 'OrderPlaced',
-  aggregateId: orderId,
-  payload: {
-    orderId,
-    userId,
-    lines: [{ productId: randomUUID(), quantity: 1, unitPrice: { amountMinor: totalMinor, currencyCode: 'USD' } }],
-    total: { amountMinor: totalMinor, currencyCode: 'USD' },
-    placedAt: now(),
-    reservationExpiresAt: new Date(Date.now() + 900_000).toISOString(),
-  },
-});
+export const orderPlaced = (orderId: string, userId: string, totalMinor: number): DomainEvent =>
+  orderPlacedEvent({ orderId, userId, lines: [{ productId: randomUUID(), quantity: 1, unitAmountMinor: totalMinor }] });
 
 export const orderStatusChanged = (
   orderId: string,
@@ -160,12 +148,7 @@ export const orderStatusChanged = (
   sequence: number,
   status: OrderStatus,
   previousStatus: OrderStatus | null = null,
-): DomainEvent => ({
-  id: randomUUID(),
-  type: 'OrderStatusChanged',
-  aggregateId: orderId,
-  payload: { orderId, userId, sequence, status, previousStatus, reason: null, at: now() },
-});
+): DomainEvent => orderStatusChangedEvent({ orderId, userId, sequence, status, previousStatus });
 
 /** The order service's events for an order of `userId` that reached `status` (through AWAITING_PAYMENT). */
 export async function placeOrder(
