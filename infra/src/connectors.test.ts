@@ -47,4 +47,12 @@ describe('connector configs', () => {
       expect(config['topic.creation.default.partitions'], name).toBe(String(DEFAULT_PARTITIONS));
     }
   });
+
+  it("name the outbox connectors' slots *_outbox, and only those, as the outbox backlog metric finds them", () => {
+    // packages/db's OUTBOX_BACKLOG_SQL reads the confirmed position of the `*_outbox` slot.
+    for (const { name, config } of readConnectorDefinitions()) {
+      const outbox = config['table.include.list'] === 'public.outbox';
+      expect(config['slot.name']?.endsWith('_outbox'), name).toBe(outbox);
+    }
+  });
 });

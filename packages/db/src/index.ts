@@ -16,13 +16,14 @@ export { Migration } from '@mikro-orm/migrations';
 export { NotificationWatch, notifyOnChange } from './notifications.ts';
 export {
   ACQUIRE_BUCKETS,
+  OUTBOX_BACKLOG_SQL,
   SLOT_LAG_SQL,
   measureDatabase,
   sharedWhileInFlight,
   slotFigures,
   timeAcquisitions,
 } from './metrics.ts';
-export type { DatabaseMetricsOptions, SlotFigure, SlotRow } from './metrics.ts';
+export type { DatabaseMetricsOptions, OutboxBacklog, SlotFigure, SlotRow } from './metrics.ts';
 /** The driver's constraint errors, for services that let a constraint decide a race. */
 export { CheckConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 
@@ -153,6 +154,7 @@ export {
   IF_CLAIMED,
   OUTBOX_TABLE_DDL,
   OUTBOX_TRACEPARENT_DDL,
+  OUTBOX_WAL_POSITION_DDL,
   OutboxEntrySchema,
   PROCESSED_EVENTS_TABLE_DDL,
   appendToOutbox,

@@ -39,6 +39,24 @@ export const SLOT_LAG_SQL = `select slot_name, active,
   where database = current_database() and confirmed_flush_lsn is not null
   order by slot_name limit ${MAX_SLOTS}`;
 
+/**
+ * The outbox rows Debezium has not yet published and the age of the oldest: rows written
+ * at or past the position the outbox connector's slot (named `*_outbox`, see cdc-connectors/)
+ * confirmed. An index range scan over the backlog only. With no outbox slot yet, nothing
+ * counts as unpublished: the slot series show that the connector is missing.
+ */
+export const OUTBOX_BACKLOG_SQL = `select count(*)::int as rows,
+  coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as oldest_seconds
+  from outbox
+  where written_lsn >= (select min(confirmed_flush_lsn) from pg_replication_slots
+    where database = current_database() and slot_name like '%\\_outbox')`;
+
+/** The one row of {@link OUTBOX_BACKLOG_SQL}. */
+export interface OutboxBacklog {
+  rows: number;
+  oldest_seconds: number;
+}
+
 /** One row of {@link SLOT_LAG_SQL}. */
 export interface SlotRow {
   slot_name: string;
@@ -66,6 +84,11 @@ export interface DatabaseMetricsOptions {
    * service without one.
    */
   replicationSlots?: boolean;
+  /**
+   * The database holds an outbox that Debezium publishes: report its unpublished rows and
+   * the oldest one's age on each scrape (with the slots, by the same one process).
+   */
+  outbox?: boolean;
 }
 
 /** One slot's figures as the gauges hold them. */
@@ -81,6 +104,8 @@ interface MeasuredDatabase {
   pool: pg.Pool;
   /** The slots' figures, or null when they could not be read; absent when slots are not measured. */
   slots?: () => Promise<SlotFigure[] | null>;
+  /** The outbox backlog, or null when it could not be read; absent for a database without an outbox. */
+  outbox?: () => Promise<OutboxBacklog | null>;
 }
 
 /** Per registry: the databases measured on it (prom-client refuses a series name twice, so they share the series). */
@@ -162,6 +187,33 @@ function seriesOf(registry: Registry): { measured: MeasuredDatabase[]; acquire: 
     registers,
     collect() {
       return collectSlots(this, measured, (figure) => figure.active);
+    },
+  });
+  const backlog = async (gauge: Gauge<'database'>, value: (figures: OutboxBacklog) => number): Promise<void> => {
+    gauge.reset();
+    await Promise.all(
+      measured.map(async ({ database, outbox }) => {
+        const figures = await outbox?.();
+        if (figures) gauge.set({ database }, value(figures));
+      }),
+    );
+  };
+  new Gauge({
+    name: 'db_outbox_unpublished_rows',
+    help: 'Outbox rows written past the position the outbox connector (Debezium) confirmed, read at scrape',
+    labelNames: ['database'] as const,
+    registers,
+    collect() {
+      return backlog(this, (figures) => figures.rows);
+    },
+  });
+  new Gauge({
+    name: 'db_outbox_oldest_unpublished_seconds',
+    help: 'Age of the oldest outbox row Debezium has not yet published (0 when none), read at scrape',
+    labelNames: ['database'] as const,
+    registers,
+    collect() {
+      return backlog(this, (figures) => figures.oldest_seconds);
     },
   });
   const entry = { measured, acquire };
@@ -263,5 +315,17 @@ export async function measureDatabase(
       return null;
     }
   });
-  measured.push({ database, pool, slots });
+  const outbox = options.outbox
+    ? sharedWhileInFlight(async (): Promise<OutboxBacklog | null> => {
+        try {
+          const [row] = await within(connection.execute<OutboxBacklog[]>(OUTBOX_BACKLOG_SQL), SLOT_QUERY_TIMEOUT_MS);
+          // Both are cast in SQL to types pg returns as numbers (int, float8).
+          return row ?? null;
+        } catch {
+          errors.inc({ database, what: 'outbox' });
+          return null;
+        }
+      })
+    : undefined;
+  measured.push({ database, pool, slots, ...(outbox ? { outbox } : {}) });
 }

@@ -32,6 +32,21 @@ create index outbox_created_at_idx on outbox (created_at);`;
  */
 export const OUTBOX_TRACEPARENT_DDL = 'alter table outbox add column if not exists traceparent varchar(55)';
 
+/**
+ * The outbox's `written_lsn` column, for a NEW migration of each service with an outbox: the
+ * WAL position at which each row was written (the column's default, so no writer changes).
+ * Rows are kept for days after Debezium publishes them, so nothing in a row says whether it
+ * was published; its WAL position against the outbox slot's confirmed position does, which
+ * is how the oldest unpublished row's age is measured (packages/db/src/metrics.ts). Added
+ * without a default first, then given one: existing rows stay null (long published) and the
+ * table is not rewritten.
+ */
+export const OUTBOX_WAL_POSITION_DDL = [
+  'alter table outbox add column if not exists written_lsn pg_lsn',
+  'alter table outbox alter column written_lsn set default pg_current_wal_insert_lsn()',
+  'create index if not exists outbox_written_lsn_idx on outbox (written_lsn)',
+] as const;
+
 /** DDL of the table of applied event ids, per consumer, for each consuming service's migration. */
 export const PROCESSED_EVENTS_TABLE_DDL = `
 create table processed_events (

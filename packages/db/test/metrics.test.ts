@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxEntrySchema, createOrm, measureDatabase, type MikroORM } from '@emporium/db';
+import {
+  OUTBOX_TABLE_DDL,
+  OUTBOX_WAL_POSITION_DDL,
+  OutboxEntrySchema,
+  createOrm,
+  measureDatabase,
+  type MikroORM,
+} from '@emporium/db';
 import { createLogger } from '@emporium/logging';
 import { Registry } from 'prom-client';
 import { createScratchDatabase, type ScratchDatabase } from '@emporium/testing/database';
@@ -90,6 +97,39 @@ describe('measureDatabase', () => {
     } finally {
       await other.close();
       await doomed.drop();
+    }
+  });
+
+  it("reports the outbox rows Debezium has not published and the oldest one's age, until its slot confirms them", async () => {
+    // An outbox as the services migrate it, and a slot named as the outbox connectors' are.
+    const outboxSlot = `metrics_test_${process.pid}_outbox`;
+    const connection = orm.em.getConnection();
+    await connection.execute(OUTBOX_TABLE_DDL);
+    for (const statement of OUTBOX_WAL_POSITION_DDL) await connection.execute(statement);
+    await connection.execute(`select pg_create_logical_replication_slot(?, 'pgoutput')`, [outboxSlot]);
+    try {
+      const registry = new Registry();
+      await measureDatabase(orm, registry, { service: database.service, replicationSlots: true, outbox: true });
+      const labels = { database: database.service };
+      expect(await valueOf(registry, 'db_outbox_unpublished_rows', labels)).toBe(0);
+      expect(await valueOf(registry, 'db_outbox_oldest_unpublished_seconds', labels)).toBe(0);
+
+      const insert = `insert into outbox (id, aggregatetype, aggregateid, type, payload, created_at)
+        values (gen_random_uuid(), 'order', 'o1', 'OrderPlaced', '{}', now() - make_interval(secs => ?))`;
+      await connection.execute(insert, [30]);
+      await connection.execute(insert, [5]);
+      expect(await valueOf(registry, 'db_outbox_unpublished_rows', labels)).toBe(2);
+      expect(await valueOf(registry, 'db_outbox_oldest_unpublished_seconds', labels)).toBeGreaterThanOrEqual(30);
+
+      // Debezium confirming what it published: the slot moves past both rows.
+      await connection.execute('select pg_replication_slot_advance(?, pg_current_wal_lsn())', [outboxSlot]);
+      expect(await valueOf(registry, 'db_outbox_unpublished_rows', labels)).toBe(0);
+      expect(await valueOf(registry, 'db_outbox_oldest_unpublished_seconds', labels)).toBe(0);
+    } finally {
+      await connection.execute(
+        'select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = ?',
+        [outboxSlot],
+      );
     }
   });
 });

@@ -160,6 +160,7 @@ export async function startProcess(
       await db.measureDatabase(orm, metrics, {
         service: database.service,
         ...(outboxWorker || database.replicationSlots ? { replicationSlots: true } : {}),
+        ...(outboxWorker ? { outbox: true } : {}),
       });
       check('postgres', () => db.pingDatabase(orm));
       if (outboxWorker) {

@@ -2,6 +2,7 @@ import { Migration20261205000000 } from './Migration20261205000000.ts';
 import { Migration20261205100000 } from './Migration20261205100000.ts';
 import { Migration20261220100000 } from './Migration20261220100000.ts';
 import { Migration20261230000000 } from './Migration20261230000000.ts';
+import { Migration20261231000000 } from './Migration20261231000000.ts';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Migration20261205100000,
   Migration20261220100000,
   Migration20261230000000,
+  Migration20261231000000,
 ];
