@@ -1,11 +1,9 @@
-import type { Caller } from '@emporium/auth';
 import type { RequestIdentity } from '@emporium/graphql-server';
+import type { SearchRequest } from './request.ts';
 import type { SearchService } from './services/search.service.ts';
 
 /** Per request: who asks; the service (and its Elasticsearch client) is shared. */
-export interface SearchContext {
-  caller: Caller | null;
-  requestId: string;
+export interface SearchContext extends SearchRequest {
   search: SearchService;
 }
 

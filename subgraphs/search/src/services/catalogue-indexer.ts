@@ -19,7 +19,13 @@ import {
   type StockRow,
   type WrittenProduct,
 } from '../search-index/stock.ts';
-import { firstLsnPerRow, latestPerRow, type ChangeEvent, type RowTypes, type SourceTable } from '../events/catalogue-change.event.ts';
+import {
+  firstLsnPerRow,
+  latestPerRow,
+  type ChangeEvent,
+  type RowTypes,
+  type SourceTable,
+} from '../events/catalogue-change.event.ts';
 
 /** What applying one batch of changes did. */
 export interface ApplyOutcome {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
 import type { estypes } from '@emporium/elasticsearch';
+import { decodeSearchCursor, encodeSearchCursor } from './search-cursor.ts';
 import {
   buildSearchRequest,
   buildSuggestRequest,
-  decodeSearchCursor,
-  encodeSearchCursor,
+  onSnapshot,
   queryWords,
   readSearchResponse,
   readSuggestResponse,
@@ -91,14 +91,37 @@ describe('buildSearchRequest', () => {
   });
 });
 
-describe('search cursors', () => {
-  it('round-trip sort values and refuse another sort order or a forged cursor', () => {
-    const cursor = encodeSearchCursor('RATING', [4.5, 12, 'p1']);
-    expect(decodeSearchCursor('RATING', cursor)).toEqual([4.5, 12, 'p1']);
-    expect(code(() => decodeSearchCursor('PRICE_ASC', encodeSearchCursor('NEWEST', [1, 'p1'])))).toBe('BAD_USER_INPUT');
-    expect(code(() => decodeSearchCursor('RATING', cursor.slice(2)))).toBe('BAD_USER_INPUT');
+describe('paging', () => {
+  it('starts a first page without a position or a point in time', () => {
+    const plan = buildSearchRequest({ query: 'phone' });
+    expect(plan.pit).toBeNull();
+    expect(plan.hits.search_after).toBeUndefined();
+  });
+
+  it('pages on from the cursor: its sort values after, inside its point in time', () => {
+    const cursor = encodeSearchCursor({ sort: 'RATING', pit: 'cGl0', values: [4.5, 12, 'p1'] });
+    const plan = buildSearchRequest({ query: '', sort: 'RATING', after: cursor });
+    expect(plan.pit).toBe('cGl0');
+    expect(plan.hits.search_after).toEqual([4.5, 12, 'p1']);
+    const request = onSnapshot(plan, 'cGl0', '1m');
+    expect(request.pit).toEqual({ id: 'cGl0', keep_alive: '1m' });
+    // The point in time names the indices; the request names none.
+    expect(request).not.toHaveProperty('index');
+    expect(request.sort).toEqual(plan.hits.sort);
+    expect(request.search_after).toEqual([4.5, 12, 'p1']);
+  });
+
+  it('keeps the product id as the last sort value, so a position holds in any point in time', () => {
+    for (const sort of ['RELEVANCE', 'NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'RATING'] as const) {
+      const clauses = buildSearchRequest({ query: 'x', sort }).hits.sort;
+      expect(Array.isArray(clauses) ? clauses.at(-1) : clauses).toEqual({ id: 'asc' });
+    }
+  });
+
+  it('refuses a forged cursor or one of another sort order before any I/O', () => {
     expect(code(() => buildSearchRequest({ query: 'x', after: 'garbage' }))).toBe('BAD_USER_INPUT');
-    expect(buildSearchRequest({ query: '', sort: 'RATING', after: cursor }).hits.search_after).toEqual([4.5, 12, 'p1']);
+    const newest = encodeSearchCursor({ sort: 'NEWEST', pit: 'cGl0', values: [1, 'p1'] });
+    expect(code(() => buildSearchRequest({ query: '', sort: 'PRICE_ASC', after: newest }))).toBe('BAD_USER_INPUT');
   });
 });
 
@@ -168,7 +191,11 @@ describe('readSearchResponse', () => {
     expect(connection.totalCount).toBe(3);
     expect(connection.edges.map((edge) => edge.node?.id)).toEqual(['a', 'b']);
     expect(connection.pageInfo).toEqual({ hasNextPage: true, endCursor: connection.edges[1]?.cursor });
-    expect(decodeSearchCursor('PRICE_ASC', connection.pageInfo.endCursor ?? '')).toEqual([200, 'b']);
+    expect(decodeSearchCursor(connection.pageInfo.endCursor ?? '', 'PRICE_ASC', ['number', 'string'])).toEqual({
+      sort: 'PRICE_ASC',
+      pit: null,
+      values: [200, 'b'],
+    });
     expect(connection.facets).toEqual([
       { field: 'brand', values: [{ value: 'Apple', label: 'Apple', count: 2 }] },
       {
@@ -194,6 +221,32 @@ describe('readSearchResponse', () => {
       },
       { field: 'inStock', values: [{ value: 'true', label: 'true', count: 3 }] },
     ]);
+  });
+});
+
+describe('readSearchResponse inside a point in time', () => {
+  it('names the point in time the response gave in every cursor, without the _shard_doc tiebreaker', () => {
+    const plan = buildSearchRequest({ query: 'phone', first: 1 });
+    const response = {
+      took: 1,
+      timed_out: false,
+      pit_id: 'cmVuZXdlZA==',
+      _shards: { total: 1, successful: 1, failed: 0 },
+      hits: {
+        total: { value: 2, relation: 'eq' },
+        hits: [
+          { _index: 'i', _id: 'a', sort: [2.5, 'a', 7] },
+          { _index: 'i', _id: 'b', sort: [1.5, 'b', 9] },
+        ],
+      },
+    } as unknown as estypes.SearchResponse;
+    const connection = readSearchResponse(plan, response, response);
+    expect(connection.pageInfo.hasNextPage).toBe(true);
+    expect(decodeSearchCursor(connection.pageInfo.endCursor ?? '', 'RELEVANCE', ['number', 'string'])).toEqual({
+      sort: 'RELEVANCE',
+      pit: 'cmVuZXdlZA==',
+      values: [2.5, 'a'],
+    });
   });
 });
 

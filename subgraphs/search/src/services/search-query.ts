@@ -1,12 +1,12 @@
 /**
  * Search requests and their answers, without I/O: validating arguments, building the
- * Elasticsearch query (relevance, filters, facets, sorting, `search_after` paging) and
- * reading the response into the connection the schema returns.
+ * Elasticsearch query (relevance, filters, facets, sorting, `search_after` paging inside a
+ * point in time) and reading the response into the connection the schema returns.
  *
  * The shopper's text only ever reaches match and multi_match queries, which analyse it as
  * plain text: quotes, `*`, `:` or `AND` are never query syntax here.
  */
-import { badUserInput, decodeCursor, encodeCursor, pageSize } from '@emporium/graphql-server';
+import { badUserInput, pageSize } from '@emporium/graphql-server';
 import type { estypes } from '@emporium/elasticsearch';
 import { formatMinor, parseAmount } from '@emporium/money';
 import type {
@@ -16,6 +16,7 @@ import type {
   SearchFacet,
   SearchSuggestion,
 } from '../generated/resolvers-types.ts';
+import { decodeSearchCursor, encodeSearchCursor, type SortShape } from './search-cursor.ts';
 
 export const MAX_QUERY_LENGTH = 256;
 export const MAX_PREFIX_LENGTH = 100;
@@ -35,24 +36,31 @@ export interface SearchArgs {
 }
 
 /**
- * A validated search, ready to send (the caller adds the index). One search is two
- * Elasticsearch requests sent together (msearch): the page of hits, and the facets as a
- * size-0 request. Both go through Elasticsearch's shard request cache, which answers a
- * repeated request until a refresh changes the index, exactly as an uncached one would.
- * Facets are most of a search's cost.
+ * A validated search, ready to send. One search is two Elasticsearch requests sent together
+ * (msearch): the page of hits, inside a point in time ({@link onSnapshot}), and the facets as
+ * a size-0 request on the alias. Both go through Elasticsearch's shard request cache, which
+ * answers a repeated request until a refresh changes the index, exactly as an uncached one
+ * would; its key leaves the point in time out, so shoppers on different points in time of
+ * one index state share entries. Facets are most of a search's cost.
  */
 export interface SearchPlan {
   first: number;
   sort: ProductSort;
+  /** The point in time the cursor pages through; null on a first page (or with a cursor from before them). */
+  pit: string | null;
   hits: estypes.SearchRequest;
   facets: estypes.SearchRequest;
 }
 
 // ------------------------------------------------------------------ sorting and cursors
 
-type SortShape = readonly ('string' | 'number')[];
-
-/** Sort clauses and the shape of their sort values; each ends with the id, so no two products tie. */
+/**
+ * Sort clauses and the shape of their sort values. Each ends with the product id, as the
+ * schema promises for ties, so no two products tie: a position is meaningful in any state
+ * of the index, which lets a cursor whose point in time is gone carry on from a fresh one.
+ * Inside a point in time Elasticsearch appends its own `_shard_doc` tiebreaker to each hit's
+ * sort values; after a unique id it never decides anything, and cursors leave it out.
+ */
 const SORTS: Record<ProductSort, { clauses: estypes.SortCombinations[]; shape: SortShape }> = {
   RELEVANCE: { clauses: [{ _score: { order: 'desc' } }, { id: 'asc' }], shape: ['number', 'string'] },
   NEWEST: { clauses: [{ createdAt: 'desc' }, { id: 'asc' }], shape: ['number', 'string'] },
@@ -64,25 +72,9 @@ const SORTS: Record<ProductSort, { clauses: estypes.SortCombinations[]; shape: S
   },
 };
 
-/**
- * A cursor is the sort order's name and the last item's sort values, so paging on with
- * another order is refused instead of silently skipping products.
- */
-export function encodeSearchCursor(sort: ProductSort, values: readonly unknown[]): string {
-  const position = values.map((value) => {
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw new Error(`unexpected sort value ${String(value)}`);
-    return value;
-  });
-  return encodeCursor([sort, ...position]);
-}
-
-export function decodeSearchCursor(sort: ProductSort, cursor: string): (string | number)[] {
-  const shape: SortShape = ['string', ...SORTS[sort].shape];
-  // decodeCursor checked each value against the shape; its static type cannot say which is which.
-  const [name, ...values]: readonly (string | number)[] = decodeCursor(cursor, shape);
-  if (name !== sort) throw badUserInput('The cursor belongs to another sort order');
-  return values;
+/** The page request inside point in time `pit`, which it keeps alive for `keepAlive` more (e.g. "1m"). */
+export function onSnapshot(plan: SearchPlan, pit: string, keepAlive: string): estypes.SearchRequest {
+  return { ...plan.hits, pit: { id: pit, keep_alive: keepAlive } };
 }
 
 // ------------------------------------------------------------------ text
@@ -286,9 +278,14 @@ export function buildSearchRequest(args: SearchArgs): SearchPlan {
     _source: false,
   };
   if (clauses.size > 0) hits.post_filter = allOf([...clauses.values()]);
-  if (args.after) hits.search_after = decodeSearchCursor(sort, args.after);
+  let pit: string | null = null;
+  if (args.after) {
+    const position = decodeSearchCursor(args.after, sort, SORTS[sort].shape);
+    hits.search_after = position.values;
+    pit = position.pit;
+  }
   const facets: estypes.SearchRequest = { query, size: 0, track_total_hits: false, aggs: facetAggregations(clauses) };
-  return { first, sort, hits, facets };
+  return { first, sort, pit, hits, facets };
 }
 
 // ------------------------------------------------------------------ the response
@@ -346,9 +343,23 @@ function readFacet(field: FacetField, aggregate: unknown): SearchFacet {
   return { field, values };
 }
 
+/** A hit's sort values as a cursor keeps them: the declared ones, without the `_shard_doc` a point in time appends. */
+function positionOf(values: readonly unknown[] | undefined, shape: SortShape): (string | number)[] {
+  return shape.map((type, i) => {
+    const value = values?.[i];
+    if (type === 'number' && typeof value === 'number') return value;
+    if (type === 'string' && typeof value === 'string') return value;
+    throw new Error(`unexpected sort value ${String(value)}`);
+  });
+}
+
 const EMPTY_PAGE_INFO = { hasNextPage: false, endCursor: null };
 
-/** Reads the answer: one page of product references, the total, and the facets. */
+/**
+ * Reads the answer: one page of product references, the total, and the facets. Cursors name
+ * the point in time the response answered from (its `pit_id`, which Elasticsearch may renew
+ * with each page), so the next page reads the same index state.
+ */
 export function readSearchResponse(
   plan: SearchPlan,
   response: estypes.SearchResponse,
@@ -356,8 +367,10 @@ export function readSearchResponse(
 ): ProductSearchConnection {
   const hits = response.hits.hits;
   const page = hits.slice(0, plan.first);
+  const { shape } = SORTS[plan.sort];
+  const pit = response.pit_id ?? null;
   const edges = page.map((hit) => ({
-    cursor: encodeSearchCursor(plan.sort, hit.sort ?? []),
+    cursor: encodeSearchCursor({ sort: plan.sort, pit, values: positionOf(hit.sort, shape) }),
     node: { id: hit._id ?? '' },
   }));
   const total = response.hits.total;
