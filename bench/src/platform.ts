@@ -14,7 +14,7 @@ export interface BenchPlatform {
   services: RunningServices;
 }
 
-export async function startPlatform(products: number): Promise<BenchPlatform> {
+export async function startPlatform(products: number, options: { replicas?: number } = {}): Promise<BenchPlatform> {
   await up(() => undefined);
   await seed({ products });
   await registerConnectors();
@@ -30,7 +30,12 @@ export async function startPlatform(products: number): Promise<BenchPlatform> {
     MAX_WEBSOCKETS_PER_ADDRESS: '100000',
     MAX_WEBSOCKETS_PER_USER: '100000',
   };
-  const services = await startServices(SERVICE_STAGES, { env, logDir: join(config.stateDir, 'logs', 'bench') });
+  const services = await startServices(SERVICE_STAGES, {
+    env,
+    logDir: join(config.stateDir, 'logs', 'bench'),
+    // The chaos scenario runs every router, subgraph and worker twice behind the balancer.
+    ...(options.replicas ? { replicas: options.replicas } : {}),
+  });
   await waitForSearchIndex();
   return { env, services };
 }

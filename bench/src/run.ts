@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { writeSections, type BenchSection } from './report.ts';
 import { startPlatform, type BenchPlatform } from './platform.ts';
 import { capacityScenario } from './scenarios/capacity.ts';
+import { chaosScenario } from './scenarios/chaos.ts';
 import { checkoutScenario } from './scenarios/checkout.ts';
 import { observabilityCost } from './scenarios/observability-cost.ts';
 import { paymentScenario } from './scenarios/payment.ts';
@@ -34,6 +35,12 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'subscription-capacity': withPlatform(subscriptionCapacity),
   'observability-cost': withPlatform(observabilityCost),
   capacity: withPlatform(capacityScenario),
+  // Last: it needs the platform in replicas, so it stops a single-process one the others used.
+  chaos: async () => {
+    if (platform) await (await platform).services.stop();
+    platform = startPlatform(10_000, { replicas: 2 });
+    return chaosScenario(await platform);
+  },
 };
 
 async function main(requested: readonly string[]): Promise<void> {
