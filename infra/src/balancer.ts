@@ -78,7 +78,12 @@ export function renderHaproxyConfig(backends: readonly Backend[], options: Balan
     '  option redispatch 1',
     '  retry-on conn-failure empty-response',
     `  source ${options.sourceAddress ?? BALANCER_SOURCE_ADDRESS}`,
-    '  default-server inter 1s fastinter 500ms downinter 1s rise 2 fall 2',
+    // A busy replica (a router taking a storm of reconnecting subscribers) may answer its check
+    // late: three slow or failed checks in a row, not two 1 s timeouts, take it out, or one
+    // replica's death could take the survivor out with it (bench chaos). A dead one refuses
+    // connections at once, and its requests are redispatched meanwhile.
+    '  timeout check 3s',
+    '  default-server inter 1s fastinter 500ms downinter 1s rise 2 fall 3',
     '',
     'frontend balancer',
     `  bind ${host}:${options.adminPort ?? BALANCER_ADMIN_PORT}`,
