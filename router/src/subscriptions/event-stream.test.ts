@@ -78,6 +78,15 @@ describe('EventStream', () => {
     expect((failure as GraphQLError).extensions['code']).toBe('SUBSCRIBER_TOO_SLOW');
   });
 
+  it('ends with SERVICE_UNAVAILABLE when the socket to the subgraph fails, so the client knows to resubscribe', async () => {
+    const { stream, sink } = open();
+    // What graphql-ws reports when the subgraph replica holding the socket dies: a close event, not GraphQL errors.
+    sink().error(new Error('socket closed'));
+    const failure = await stream.next().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GraphQLError);
+    expect((failure as GraphQLError).extensions['code']).toBe('SERVICE_UNAVAILABLE');
+  });
+
   it('ends a client that lets too many events pile up with SUBSCRIBER_TOO_SLOW', async () => {
     const { state, stream, sink } = open();
     for (let i = 0; i <= MAX_BUFFERED_EVENTS; i += 1)

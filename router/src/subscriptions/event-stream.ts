@@ -1,3 +1,4 @@
+import { serviceUnavailable } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { inCarriedSpan } from '@emporium/telemetry';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
@@ -81,7 +82,15 @@ export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
             return;
           }
           logger.warn({ err: error, subgraph: primary.serviceName }, 'subgraph subscription socket failed');
-          this.#push({ kind: 'error', error: new Error(`The ${primary.serviceName} subscription socket failed`) });
+          // The subgraph replica holding the socket went away: the order is fine, the stream is
+          // not. A code the client acts on (resubscribe with afterSequence) rather than an
+          // internal error.
+          this.#push({
+            kind: 'error',
+            error: serviceUnavailable(`The ${primary.serviceName} subscription was interrupted; subscribe again`, {
+              cause: error,
+            }),
+          });
         },
         complete: () => {
           this.#push({ kind: 'complete' });
