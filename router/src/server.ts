@@ -30,6 +30,7 @@ import { corsMiddleware } from './cors.ts';
 import { createGateway, type RouterContext } from './gateway.ts';
 import { limitsPlugin } from './limits.ts';
 import { createRouterTelemetry } from './telemetry.ts';
+import { redisPersistedQueryCache } from './persisted-query-cache.ts';
 import { TrustedDocumentCache, loadTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.ts';
 import { redisRateLimiter } from './rate-limit.ts';
 import { connectSharedRedis, redisReady } from './shared-redis.ts';
@@ -96,7 +97,8 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   const trusted = manifestPath ? loadTrustedDocuments(manifestPath) : new Map<string, string>();
   const apollo = new ApolloServer<RouterContext>({
     gateway,
-    persistedQueries: { cache: new TrustedDocumentCache(trusted, onlyTrusted) },
+    // Shared by the replicas: an APQ registration on one is served by hash on every other.
+    persistedQueries: { cache: new TrustedDocumentCache(trusted, onlyTrusted, redisPersistedQueryCache({ redis })) },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),

@@ -3,7 +3,8 @@ import type { Logger } from '@emporium/logging';
 
 /**
  * The router's one connection to Redis, where replicas keep what they must share: request
- * allowances (rate-limit.ts) and open WebSocket counts (subscriptions/socket-caps.ts).
+ * allowances (rate-limit.ts), open WebSocket counts (subscriptions/socket-caps.ts) and the
+ * documents clients registered by APQ (persisted-query-cache.ts).
  * Commands fail at once while Redis is away (no offline queue, no retries, a short command
  * timeout), so every user of it falls back to counting in this process instead of waiting:
  * a Redis outage loosens the limits to per-replica ones, it never holds up a request. One
@@ -25,11 +26,11 @@ export function connectSharedRedis(url: string, logger: Logger): Redis {
     degraded = true;
     logger.warn(
       { err: error },
-      'cannot reach Redis: rate limits and WebSocket caps are counted by each router on its own until it is back',
+      'cannot reach Redis: rate limits, WebSocket caps and persisted queries are kept by each router on its own until it is back',
     );
   });
   redis.on('ready', () => {
-    if (degraded) logger.info('rate limits and WebSocket caps are shared through Redis again');
+    if (degraded) logger.info('rate limits, WebSocket caps and persisted queries are shared through Redis again');
     degraded = false;
   });
   return redis;

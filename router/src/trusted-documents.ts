@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { GraphQLError } from 'graphql';
 
 /** Apollo Server prefixes the keys of its persisted-query cache with this. */
@@ -35,16 +35,17 @@ export function loadTrustedDocuments(path: string): ReadonlyMap<string, string> 
  * Apollo's persisted queries (APQ) over the trusted documents first: a client that sends
  * only a registered hash is served from the manifest, never from what another client
  * registered. With `onlyTrusted` nothing else is kept, so APQ cannot register new
- * documents either.
+ * documents either. What clients register goes to `registered` (the replicas' shared cache,
+ * see persisted-query-cache.ts), or to a bounded cache of this process when none is given.
  */
 export class TrustedDocumentCache implements KeyValueCache {
   readonly #trusted: ReadonlyMap<string, string>;
   readonly #registered: KeyValueCache | null;
 
-  constructor(trusted: ReadonlyMap<string, string>, onlyTrusted: boolean) {
+  constructor(trusted: ReadonlyMap<string, string>, onlyTrusted: boolean, registered?: KeyValueCache) {
     this.#trusted = trusted;
     // Bounded: APQ lets any client add entries.
-    this.#registered = onlyTrusted ? null : new InMemoryLRUCache<string>({ maxSize: 8 * 1024 * 1024 });
+    this.#registered = onlyTrusted ? null : (registered ?? new InMemoryLRUCache<string>({ maxSize: 8 * 1024 * 1024 }));
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -52,8 +53,8 @@ export class TrustedDocumentCache implements KeyValueCache {
     return this.#trusted.get(hash) ?? (await this.#registered?.get(key));
   }
 
-  async set(key: string, value: string): Promise<void> {
-    await this.#registered?.set(key, value);
+  async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
+    await this.#registered?.set(key, value, options);
   }
 
   async delete(key: string): Promise<boolean> {
