@@ -7,10 +7,11 @@ import { TOPICS } from '@emporium/contracts';
 import { listDeadLetters, type Admin } from '@emporium/kafka';
 import { eventually } from '@emporium/testing';
 import { waitFor } from '../infra/src/process.ts';
-import { SERVICES, serviceUrl } from '../infra/src/services.ts';
+import { SERVICES, processName, serviceUrl } from '../infra/src/services.ts';
 import { findComponent } from '../infra/src/stack.ts';
 import { contractOperation, gql } from './client.ts';
 import { startProcess, type ExtraProcess } from './harness.ts';
+import { processUrl, processesOf } from './replicas.ts';
 import {
   CARDS,
   addToCart,
@@ -60,10 +61,12 @@ describe('readiness', () => {
     // The platform's own processes; the provider stands in for a third party, the storefront is static files.
     const own = SERVICES.filter((s) => s.name !== 'payment-provider' && s.name !== 'storefront');
     expect(own.length).toBeGreaterThanOrEqual(11);
-    for (const service of own) {
-      const response = await fetch(serviceUrl(service, '/ready'));
+    // Each process answers for itself: with replicas, every replica on its own port.
+    for (const service of own.flatMap((s) => processesOf(s.name))) {
+      const response = await fetch(processUrl(service, '/ready'));
       const body = (await response.json()) as { status: string; checks: Record<string, string> };
-      expect([service.name, response.status, body.status]).toEqual([service.name, 200, 'ready']);
+      const name = processName(service);
+      expect([name, response.status, body.status]).toEqual([name, 200, 'ready']);
       expect(Object.values(body.checks).every((check) => check === 'ok')).toBe(true);
     }
   });

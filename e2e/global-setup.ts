@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { LOCAL_HOST } from '@emporium/config';
+import { writeScrapeTargets } from '../infra/src/components/prometheus.ts';
 import { config } from '../infra/src/config.ts';
 import {
   LOCAL_SECRETS,
@@ -79,6 +80,9 @@ function controlServer(running: RunningServices): Server {
         await findComponent(name).stop();
       } else {
         await up(() => undefined);
+        // up() points Prometheus at the single processes' ports; with replicas those are the
+        // balancer's or nobody's, so point it back at the replicas that run.
+        if (running.topology.replicas > 1) writeScrapeTargets(running.topology.stages.flat());
       }
     };
     work().then(

@@ -5,14 +5,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually } from '@emporium/testing';
 import { waitFor } from '../infra/src/process.ts';
-import { ROUTER_ADMIN_PORT, SERVICES, WORKERS } from '../infra/src/services.ts';
+import { SERVICES, processName } from '../infra/src/services.ts';
 import { ROUTER_URL, contractOperation, gql } from './client.ts';
 import { connectAs, disconnectAll, sees, watch } from './live.ts';
+import { metricsUrlsOf, processesOf } from './replicas.ts';
 import { CARDS, addToCart, newShopper, orderReaches, productOnSale, tokenize } from './shop.ts';
 
 const ZIPKIN = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.zipkin}`;
 const PROMETHEUS = `http://${LOCAL_HOST}:${LOCAL_TELEMETRY_PORTS.prometheus}`;
-const ROUTER_METRICS = `http://${LOCAL_HOST}:${ROUTER_ADMIN_PORT}/metrics`;
 
 /** One sample of Prometheus's text format: a series name, its labels and its value. */
 interface Sample {
@@ -21,7 +21,7 @@ interface Sample {
   value: number;
 }
 
-async function scrape(url = ROUTER_METRICS): Promise<Sample[]> {
+async function scrape(url: string): Promise<Sample[]> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -34,6 +34,14 @@ async function scrape(url = ROUTER_METRICS): Promise<Sample[]> {
     samples.push({ name: match[1], labels, value: Number(match[3]) });
   }
   return samples;
+}
+
+/**
+ * The samples of every running process of `name` together (each replica's, with replicas), so
+ * {@link total} sums a counter over the service: which replica served a request is the balancer's choice.
+ */
+async function scrapeAll(name: string): Promise<Sample[]> {
+  return (await Promise.all(metricsUrlsOf(name).map((url) => scrape(url)))).flat();
 }
 
 /** The sum of a series over every sample whose labels include `labels` (0 when none yet). */
@@ -278,14 +286,14 @@ describe('metrics', () => {
   it('serves the router metrics on the admin port, not the public one', async () => {
     const publicPort = await fetch(new URL('/metrics', ROUTER_URL));
     expect(publicPort.status).toBe(404);
-    const samples = await scrape();
+    const samples = await scrapeAll('router');
     expect(total(samples, 'nodejs_eventloop_lag_seconds', { service: 'router' })).toBeGreaterThanOrEqual(0);
     expect(samples.some((sample) => sample.name === 'nodejs_eventloop_lag_p99_seconds')).toBe(true);
   });
 
   it('counts operations, their durations, subgraph fetches and refusals', async () => {
     const operation = { operation: 'ProductDetails', type: 'query' };
-    const before = await scrape();
+    const before = await scrapeAll('router');
     const runs = 3;
     for (let i = 0; i < runs; i += 1) {
       expect((await gql(contractOperation('ProductDetails'), { id: productId })).errors).toBeUndefined();
@@ -294,7 +302,7 @@ describe('metrics', () => {
     const deep = `query TooDeep { product(id: "x") { category { ${'parent { '.repeat(14)}id${' }'.repeat(14)} } } }`;
     const refused = await gql(deep);
     expect(refused.errors?.[0]?.extensions?.['code']).toBe('QUERY_TOO_COMPLEX');
-    const after = await scrape();
+    const after = await scrapeAll('router');
 
     const grew = (name: string, labels: Record<string, string>): number =>
       total(after, name, labels) - total(before, name, labels);
@@ -319,7 +327,7 @@ describe('metrics', () => {
       socket.once('error', reject);
     });
     try {
-      const counted = await waitFor(async () => total(await scrape(), 'router_websocket_connections') >= 1, {
+      const counted = await waitFor(async () => total(await scrapeAll('router'), 'router_websocket_connections') >= 1, {
         timeoutMs: 10_000,
         intervalMs: 100,
       });
@@ -330,19 +338,14 @@ describe('metrics', () => {
   });
 
   it("counts a worker's events, their durations and its consumer's messages", async () => {
-    const orderWorker = WORKERS.find((worker) => worker.name === 'order-worker');
-    const cartWorker = WORKERS.find((worker) => worker.name === 'cart-worker');
-    if (!orderWorker?.metricsPort || !cartWorker?.metricsPort) throw new Error('the workers serve no metrics');
-    const orderMetrics = `http://${LOCAL_HOST}:${orderWorker.metricsPort}/metrics`;
-    const cartMetrics = `http://${LOCAL_HOST}:${cartWorker.metricsPort}/metrics`;
-    const [orderBefore, cartBefore] = await Promise.all([scrape(orderMetrics), scrape(cartMetrics)]);
+    const [orderBefore, cartBefore] = await Promise.all([scrapeAll('order-worker'), scrapeAll('cart-worker')]);
 
     const runs = 2;
     for (let i = 0; i < runs; i += 1) {
       const shopper = await shopperWithCart();
       await orderReaches(shopper, await tracedCheckout(shopper, clientTrace().traceparent), 'AWAITING_PAYMENT');
     }
-    const [orderAfter, cartAfter] = await Promise.all([scrape(orderMetrics), scrape(cartMetrics)]);
+    const [orderAfter, cartAfter] = await Promise.all([scrapeAll('order-worker'), scrapeAll('cart-worker')]);
     const grew = (before: Sample[], after: Sample[], name: string, labels: Record<string, string>): number =>
       total(after, name, labels) - total(before, name, labels);
 
@@ -365,9 +368,7 @@ describe('metrics', () => {
   });
 
   it("serves every subgraph's operation metrics beside its GraphQL", async () => {
-    const order = SERVICES.find((service) => service.name === 'order');
-    if (!order?.metricsPort) throw new Error('the order subgraph serves no metrics');
-    const samples = await scrape(`http://${LOCAL_HOST}:${order.metricsPort}/metrics`);
+    const samples = await scrapeAll('order');
     expect(total(samples, 'graphql_requests_total', { service: 'order' })).toBeGreaterThan(0);
   });
 
@@ -380,12 +381,19 @@ describe('metrics', () => {
       expect.arrayContaining(['router', 'order', 'order-worker', 'search-indexer', 'payment-provider']),
     );
     let targets: Targets['data']['activeTargets'] = [];
+    // Per process (`order-worker` or, with replicas, `order-worker-2`): every one must be up.
     const health = (): Record<string, string> =>
-      Object.fromEntries(targets.map((target) => [target.labels['process'] ?? '', target.health]));
+      Object.fromEntries(
+        targets.map((target) => [
+          [target.labels['process'], target.labels['replica']].filter(Boolean).join('-'),
+          target.health,
+        ]),
+      );
+    const processes = expected.flatMap((name) => processesOf(name)).map(processName);
     const up = await waitFor(
       async () => {
         targets = ((await (await fetch(`${PROMETHEUS}/api/v1/targets`)).json()) as Targets).data.activeTargets;
-        return expected.every((name) => health()[name] === 'up');
+        return processes.every((name) => health()[name] === 'up');
       },
       { timeoutMs: 30_000 },
     );
@@ -420,19 +428,12 @@ describe('metrics', () => {
   });
 });
 
-/** Where a process serves its metrics. */
-function metricsOf(name: string): string {
-  const port = SERVICES.find((service) => service.name === name)?.metricsPort;
-  if (port === undefined) throw new Error(`${name} serves no metrics`);
-  return `http://${LOCAL_HOST}:${port}/metrics`;
-}
-
 describe('metrics of the dependencies and the pipeline', () => {
   it('reports PostgreSQL pool figures and the wait for a connection, per process and database', async () => {
-    const before = await scrape(metricsOf('order'));
+    const before = await scrapeAll('order');
     const shopper = await shopperWithCart();
     await orderReaches(shopper, await tracedCheckout(shopper, clientTrace().traceparent), 'AWAITING_PAYMENT');
-    const after = await scrape(metricsOf('order'));
+    const after = await scrapeAll('order');
     const order = { service: 'order', database: 'order' };
     expect(
       total(after, 'db_pool_acquire_duration_seconds_count', order) -
@@ -446,7 +447,7 @@ describe('metrics of the dependencies and the pipeline', () => {
     expect(total(after, 'db_pool_waiting_requests', order)).toBeGreaterThanOrEqual(0);
     expect(total(after, 'db_pool_max_connections', order)).toBeGreaterThan(0);
     // Workers report their pools too.
-    const worker = await scrape(metricsOf('order-worker'));
+    const worker = await scrapeAll('order-worker');
     expect(
       worker.some((sample) => sample.name === 'db_pool_connections' && sample.labels['database'] === 'order'),
     ).toBe(true);
@@ -460,29 +461,32 @@ describe('metrics of the dependencies and the pipeline', () => {
       ['cart-worker', 'cart', 'cdc_cart_stock'],
       ['product', 'product', 'cdc_catalogue'],
     ];
+    // Each process reports the slot it depends on, so with replicas each replica does.
     for (const [process, database, slot] of slots) {
-      const lag = await eventually(
-        async () => {
-          const samples = await scrape(metricsOf(process));
-          const of = { database, slot };
-          // A connector restarting leaves its slot without a consumer for a moment: wait for it to be back.
-          return total(samples, 'db_replication_slot_active', of) === 1
-            ? samples.find(
-                (sample) =>
-                  sample.name === 'db_replication_slot_lag_bytes' &&
-                  Object.entries(of).every(([key, value]) => sample.labels[key] === value),
-              )
-            : undefined;
-        },
-        { timeoutMs: 30_000, what: `${slot}'s lag on ${process}'s metrics` },
-      );
-      expect(lag.value, `${slot} on ${process}`).toBeGreaterThanOrEqual(0);
+      for (const url of metricsUrlsOf(process)) {
+        const lag = await eventually(
+          async () => {
+            const samples = await scrape(url);
+            const of = { database, slot };
+            // A connector restarting leaves its slot without a consumer for a moment: wait for it to be back.
+            return total(samples, 'db_replication_slot_active', of) === 1
+              ? samples.find(
+                  (sample) =>
+                    sample.name === 'db_replication_slot_lag_bytes' &&
+                    Object.entries(of).every(([key, value]) => sample.labels[key] === value),
+                )
+              : undefined;
+          },
+          { timeoutMs: 30_000, what: `${slot}'s lag on ${url}` },
+        );
+        expect(lag.value, `${slot} on ${url}`).toBeGreaterThanOrEqual(0);
+      }
     }
 
-    const before = await scrape(metricsOf('order-worker'));
+    const before = await scrapeAll('order-worker');
     const shopper = await shopperWithCart();
     await orderReaches(shopper, await tracedCheckout(shopper, clientTrace().traceparent), 'AWAITING_PAYMENT');
-    const after = await scrape(metricsOf('order-worker'));
+    const after = await scrapeAll('order-worker');
     // The order worker consumed the reservation: how long it waited is observed.
     const consumed = (samples: Sample[]): number =>
       total(samples, 'kafka_consumer_event_age_seconds_count', { service: 'order-worker' });
@@ -491,13 +495,10 @@ describe('metrics of the dependencies and the pipeline', () => {
   });
 
   it("times the search subgraph's and the indexer's Elasticsearch requests, and how fresh the index is", async () => {
-    const [searchBefore, indexerBefore] = await Promise.all([
-      scrape(metricsOf('search')),
-      scrape(metricsOf('search-indexer')),
-    ]);
+    const [searchBefore, indexerBefore] = await Promise.all([scrapeAll('search'), scrapeAll('search-indexer')]);
     const found = await gql(contractOperation('SearchProducts'), { query: 'phone', first: 1 });
     expect(found.errors).toBeUndefined();
-    const searchAfter = await scrape(metricsOf('search'));
+    const searchAfter = await scrapeAll('search');
     const answered = (samples: Sample[]): number =>
       total(samples, 'elasticsearch_request_duration_seconds_count', { service: 'search', outcome: 'ok' });
     expect(answered(searchAfter) - answered(searchBefore)).toBeGreaterThanOrEqual(1);
@@ -508,7 +509,7 @@ describe('metrics of the dependencies and the pipeline', () => {
       total(samples, 'cdc_commit_to_indexed_seconds_count', { service: 'search-indexer', table: 'products' });
     const indexerAfter = await eventually(
       async () => {
-        const samples = await scrape(metricsOf('search-indexer'));
+        const samples = await scrapeAll('search-indexer');
         return indexed(samples) > indexed(indexerBefore) ? samples : undefined;
       },
       { timeoutMs: 30_000, what: 'the new product indexed' },

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { eventually } from '@emporium/testing';
 import { contractOperation } from './client.ts';
 import { control, startRouter, type ExtraProcess } from './harness.ts';
 import { newShopper } from './shop.ts';
@@ -21,6 +22,8 @@ const LIMITS = {
 };
 let routers: ExtraProcess[] = [];
 const sockets: WebSocket[] = [];
+/** Which replica (port) each socket went to. */
+const portOf = new Map<WebSocket, number>();
 
 /** A loopback address other than 127.0.0.1, new for each call: counts of earlier runs or other tests do not reach it. */
 const newClient = (): string => `127.${randomInt(1, 255)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -29,6 +32,7 @@ const newClient = (): string => `127.${randomInt(1, 255)}.${randomInt(256)}.${ra
 function openSocket(port: number, client: string): Promise<WebSocket | number> {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws', { localAddress: client });
   sockets.push(socket);
+  portOf.set(socket, port);
   return new Promise((resolve, reject) => {
     socket.once('open', () => {
       resolve(socket);
@@ -56,12 +60,29 @@ async function signedInSocket(port: number, client: string, token: string): Prom
   return answer;
 }
 
-/** Closes a socket and waits until the router has seen it go. */
+/** The upgraded sockets the replica on `port` counts as open, from its admin port's metrics. */
+async function openOn(port: number): Promise<number> {
+  // The router's admin port is its public port + 100 unless configured otherwise.
+  const text = await (await fetch(`http://127.0.0.1:${port + 100}/metrics`)).text();
+  return Number(/^router_websocket_connections(?:{[^}]*})? (\S+)$/m.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Closes a socket and waits until its router has seen it go. The client's close alone does not
+ * say so: the router frees the socket's place when its own end of the connection closes, and
+ * with another replica taking the next socket, that one may otherwise ask Redis first.
+ */
 async function closeSocket(socket: WebSocket | undefined): Promise<void> {
   if (!socket || socket.readyState === WebSocket.CLOSED) return;
   const closed = new Promise((resolve) => socket.once('close', resolve));
   socket.close();
   await closed;
+  const port = portOf.get(socket) ?? PORTS[0];
+  const stillOpen = (): number =>
+    sockets.filter((each) => portOf.get(each) === port && each.readyState !== WebSocket.CLOSED).length;
+  await eventually(async () => ((await openOn(port)) <= stillOpen() ? true : undefined), {
+    what: `the router on ${port} to see the socket closed`,
+  });
 }
 
 /**

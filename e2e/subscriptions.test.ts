@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@emporium/testing';
-import { SUBGRAPHS, serviceUrl } from '../infra/src/services.ts';
+import { processUrl, processesOf, routerGraphqlUrls } from './replicas.ts';
 import { contractOperation } from './client.ts';
 import {
   RESUMABLE_STATUS,
@@ -34,8 +34,22 @@ import {
  * with payments made by card through the provider simulator.
  */
 const ORDER_STATUS_CHANGED = contractOperation('OrderStatusChanged');
-const order = SUBGRAPHS.find((subgraph) => subgraph.name === 'order');
-const ORDER_BASE_URL = order ? serviceUrl(order, '') : '';
+
+/**
+ * The live figures of every router and every order subgraph process, added up: with replicas the
+ * balancer picks which of them serves a socket, and a probe through it would ask any one.
+ */
+async function platformFigures(): Promise<{ clientSubscriptions: number; upstreamSockets: number; listeners: number }> {
+  const [routers, orders] = await Promise.all([
+    Promise.all(routerGraphqlUrls().map((url) => routerFigures(url))),
+    Promise.all(processesOf('order').map((order) => orderFigures(processUrl(order)))),
+  ]);
+  return {
+    clientSubscriptions: routers.reduce((sum, router) => sum + router.clientSubscriptions, 0),
+    upstreamSockets: routers.reduce((sum, router) => sum + router.upstreamSockets, 0),
+    listeners: orders.reduce((sum, order) => sum + order.listeners, 0),
+  };
+}
 
 afterEach(disconnectAll);
 
@@ -178,17 +192,15 @@ describe('orderStatusChanged through the router', () => {
       what: 'the first event',
       timeoutMs: 30_000,
     });
-    const during = await routerFigures();
+    const during = await platformFigures();
     expect(during.clientSubscriptions).toBeGreaterThanOrEqual(1);
     expect(during.upstreamSockets).toBeGreaterThanOrEqual(1);
-    expect((await orderFigures(ORDER_BASE_URL)).listeners).toBeGreaterThanOrEqual(1);
+    expect(during.listeners).toBeGreaterThanOrEqual(1);
     subscription.unsubscribe();
     await eventually(
       async () => {
-        const [router, order] = await Promise.all([routerFigures(), orderFigures(ORDER_BASE_URL)]);
-        return router.clientSubscriptions === 0 && router.upstreamSockets === 0 && order.listeners === 0
-          ? true
-          : undefined;
+        const now = await platformFigures();
+        return now.clientSubscriptions === 0 && now.upstreamSockets === 0 && now.listeners === 0 ? true : undefined;
       },
       { what: 'the router to close its upstream socket and the order subgraph to stop listening', timeoutMs: 10_000 },
     );
