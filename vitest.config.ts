@@ -47,6 +47,9 @@ export default defineConfig({
           globalSetup: ['./e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // A browser page or a replica on a loaded 2-core machine can take seconds to show a
+          // fact; polls still end the moment it holds, so only a failure waits this long.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
