@@ -6,6 +6,7 @@ import {
   SERVICE_STAGES,
   configuredReplicas,
   processName,
+  replicaWaves,
   topology,
   type ServiceSpec,
 } from './services.ts';
@@ -50,6 +51,21 @@ describe('replicas', () => {
     expect(router2?.metricsPort).toBe(24100);
     const worker = processes.find((service) => processName(service) === 'cart-worker-2');
     expect(worker?.env).toMatchObject({ CART_WORKER_PORT: '24104' });
+  });
+
+  it("starts a stage's replicas a wave at a time, every service's first replica first", () => {
+    for (const stage of plan(3).stages) {
+      const waves = replicaWaves(stage);
+      expect(waves.flat()).toHaveLength(stage.length);
+      waves.forEach((wave, i) => {
+        expect(new Set(wave.map((service) => service.replica ?? 1))).toEqual(new Set([i + 1]));
+      });
+    }
+    // Stage one (the subgraphs and workers) starts as three waves, each with one identity.
+    const [subgraphs = []] = plan(3).stages;
+    const identities = replicaWaves(subgraphs).map((wave) => wave.filter((service) => service.name === 'identity'));
+    expect(identities.map((wave) => wave.length)).toEqual([1, 1, 1]);
+    expect(replicaWaves(SERVICE_STAGES.flat())).toEqual([SERVICE_STAGES.flat()]);
   });
 
   it('uses no port that fetch refuses to call, for any replica count allowed', () => {

@@ -7,7 +7,7 @@ import { LOCAL_HOST } from '@emporium/config';
 import { repoRoot } from './config.ts';
 import { balancerService, serversUp } from './balancer.ts';
 import { writeScrapeTargets } from './components/prometheus.ts';
-import { processName, serviceUrl, topology, type ServiceSpec, type Topology } from './services.ts';
+import { processName, replicaWaves, serviceUrl, topology, type ServiceSpec, type Topology } from './services.ts';
 import { waitFor } from './process.ts';
 
 /** Running platform processes, stopped together. */
@@ -162,7 +162,9 @@ export async function startServices(
   };
 
   try {
-    for (const stage of plan.stages) await Promise.all(stage.map(launch));
+    for (const stage of plan.stages) {
+      for (const wave of replicaWaves(stage)) await Promise.all(wave.map(launch));
+    }
     await balancerSees(balancedReplicas);
   } catch (error) {
     await stop();
