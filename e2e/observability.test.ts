@@ -109,13 +109,17 @@ async function tracedCheckout(shopper: string, traceparent: string): Promise<str
 let productId: string;
 
 beforeAll(async () => {
-  const found = await gql<{ searchProducts: { edges: { node: { id: string } }[] } }>(
-    contractOperation('SearchProducts'),
-    { query: 'phone', first: 1 },
+  // Any product will do; a search that fails for a moment (a replica just started) is asked again.
+  productId = await eventually(
+    async () => {
+      const found = await gql<{ searchProducts: { edges: { node: { id: string } }[] } }>(
+        contractOperation('SearchProducts'),
+        { query: 'phone', first: 1 },
+      );
+      return found.data?.searchProducts.edges[0]?.node.id;
+    },
+    { what: 'a product found by search' },
   );
-  const id = found.data?.searchProducts.edges[0]?.node.id;
-  if (!id) throw new Error(`no product to look at: ${JSON.stringify(found.errors)}`);
-  productId = id;
 });
 
 /** HTTP client spans directly under the gateway's fetch from `service`. */

@@ -36,11 +36,15 @@ function readProcess(pid: number): ProcessTimes | undefined {
   }
 }
 
-/** Which engine of the stack a JVM is, from its main class. */
+/** Which engine of the stack a process is, from its main class, jar or binary. */
 function engineOf(commandLine: string): string | undefined {
   if (commandLine.includes('kafka.Kafka ')) return 'kafka';
   if (commandLine.includes('ConnectDistributed')) return 'kafka connect';
   if (commandLine.includes('org.elasticsearch.bootstrap.Elasticsearch')) return 'elasticsearch';
+  // The trace store and the metrics store are part of the stack too; only the platform's own
+  // (their data under the state directory) count, not another checkout's.
+  if (commandLine.includes('zipkin') && commandLine.includes(config.stateDir)) return 'zipkin';
+  if (commandLine.includes('/prometheus ') && commandLine.includes(config.stateDir)) return 'prometheus';
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { startPlatform, type BenchPlatform } from './platform.ts';
 import { capacityScenario } from './scenarios/capacity.ts';
 import { chaosScenario } from './scenarios/chaos.ts';
 import { checkoutScenario } from './scenarios/checkout.ts';
+import { idleStack } from './scenarios/idle.ts';
 import { observabilityCost } from './scenarios/observability-cost.ts';
 import { paymentScenario } from './scenarios/payment.ts';
 import { productDetails } from './scenarios/product-details.ts';
@@ -26,6 +27,8 @@ const withPlatform = (run: (platform: BenchPlatform) => Promise<BenchSection>) =
 
 const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'stack-cold-start': () => stackColdStart({ repoRoot, scratchDir, runs: 3 }),
+  // Before any load, so nothing queued behind one is in the figure.
+  'idle-stack': withPlatform(idleStack),
   'product-details': withPlatform(productDetails),
   search: withPlatform(searchScenario),
   'search-dedup': withPlatform(searchDedup),

@@ -113,6 +113,9 @@ describe('HAProxy configuration', () => {
     expect(section(config, 'router')).toEqual([
       'bind 127.0.0.1:4000',
       'balance roundrobin',
+      'log global',
+      'option httplog',
+      'option dontlog-normal',
       'option forwardfor',
       'option httpchk',
       'http-check send meth GET uri /ready',
@@ -132,7 +135,7 @@ describe('HAProxy configuration', () => {
       'server order-2 127.0.0.1:24005 check',
     ]);
     for (const name of ['identity', 'product', 'search', 'cart', 'payment'])
-      expect(section(config, name)).toHaveLength(7);
+      expect(section(config, name)).toHaveLength(10);
   });
 
   it('keeps WebSockets open, retries refused connections elsewhere and connects from its own address', () => {
@@ -142,6 +145,8 @@ describe('HAProxy configuration', () => {
     expect(config).toContain(`source ${BALANCER_SOURCE_ADDRESS}`);
     expect(config).toContain('monitor-uri /health');
     expect(config).toContain('bind 127.0.0.1:4990');
+    // Sessions that end badly (a timeout, an abort, a 5xx) reach its log; others do not.
+    expect(config).toContain('log stderr format raw local0 info');
     // No stickiness: nothing pins a client to a replica.
     expect(config).not.toMatch(/\bstick|\bcookie\b|balance source/);
   });

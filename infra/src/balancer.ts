@@ -55,8 +55,11 @@ export function renderHaproxyConfig(backends: readonly Backend[], options: Balan
   const lines = [
     '# Written by infra/src/balancer.ts for a start with replicas; rewritten at every start.',
     'global',
-    // No log target: in the foreground HAProxy reports server state changes (UP, DOWN) on its
-    // stderr, which reaches the supervisor's log; requests are not logged.
+    // In the foreground HAProxy reports server state changes (UP, DOWN) on its stderr, which
+    // reaches the supervisor's log. Requests go there too, but only those that ended badly
+    // (dontlog-normal): a timeout, an abort or a 5xx, with the termination state that says
+    // which side ended it, e.g. 'CD' (the client), 'SH' (the server, before its headers).
+    '  log stderr format raw local0 info',
     '  maxconn 4096',
     '',
     'defaults',
@@ -100,6 +103,9 @@ export function renderHaproxyConfig(backends: readonly Backend[], options: Balan
       `listen ${backend.name}`,
       `  bind ${host}:${backend.port}`,
       '  balance roundrobin',
+      '  log global',
+      '  option httplog',
+      '  option dontlog-normal',
       ...(backend.forwardFor ? ['  option forwardfor'] : []),
       '  option httpchk',
       `  http-check send meth GET uri ${backend.checkPath}`,

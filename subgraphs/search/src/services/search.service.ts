@@ -196,6 +196,8 @@ export class SearchService {
       this.#logger.warn({ alias: this.#alias, requestId: ctx.requestId }, 'the product index does not exist yet');
       return null;
     }
+    // The client sees only SERVICE_UNAVAILABLE; the operator needs to know what failed.
+    this.#logger.warn({ err: error, requestId: ctx.requestId }, 'a search failed on Elasticsearch');
     return searchUnavailable(error);
   }
 }
