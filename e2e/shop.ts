@@ -168,18 +168,34 @@ export interface CheckoutPayload {
   userErrors: UserError[];
 }
 
+/** Times a client asks again after a retryable SERVICE_UNAVAILABLE before it gives up. */
+const CHECKOUT_RETRIES = 2;
+
+/**
+ * Checks the cart out as the contract tells clients to: an answer of SERVICE_UNAVAILABLE (a
+ * subgraph too slow for the router's budget, as when 200 shoppers check out at once on a
+ * loaded machine) is asked again after its retryAfterSeconds with the same idempotency key, so
+ * an order the slow attempt did place is answered, never placed twice.
+ */
 export async function checkout(
   token: string,
   idempotencyKey: string = randomUUID(),
   expectedTotal?: Money,
 ): Promise<CheckoutPayload> {
-  const result = await run<{ checkout: CheckoutPayload }>(
-    'Checkout',
-    { input: { idempotencyKey, expectedTotal } },
-    { token },
-  );
-  if (!result.data) throw new Error(`Checkout failed: ${JSON.stringify(result.errors)}`);
-  return result.data.checkout;
+  for (let attempt = 0; ; attempt++) {
+    const result = await run<{ checkout: CheckoutPayload }>(
+      'Checkout',
+      { input: { idempotencyKey, expectedTotal } },
+      { token },
+    );
+    if (result.data) return result.data.checkout;
+    const unavailable = result.errors?.find((error) => error.extensions?.['code'] === 'SERVICE_UNAVAILABLE');
+    const retryAfter = unavailable?.extensions?.['retryAfterSeconds'];
+    if (attempt >= CHECKOUT_RETRIES || typeof retryAfter !== 'number') {
+      throw new Error(`Checkout failed: ${JSON.stringify(result.errors)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+  }
 }
 
 export async function order(token: string, id: string): Promise<OrderView | null> {

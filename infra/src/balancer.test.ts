@@ -116,12 +116,16 @@ describe('HAProxy configuration', () => {
       'log global',
       'option httplog',
       'option dontlog-normal',
+      'option dontlognull',
       'option forwardfor',
       'option httpchk',
       'http-check send meth GET uri /ready',
       'http-check expect status 200',
       'server router-1 127.0.0.1:14000 check',
       'server router-2 127.0.0.1:24000 check',
+      'option allbackups',
+      'server router-1-panic 127.0.0.1:14000 backup',
+      'server router-2-panic 127.0.0.1:24000 backup',
     ]);
   });
 
@@ -130,12 +134,22 @@ describe('HAProxy configuration', () => {
     expect(order).toContain('bind 127.0.0.1:4005');
     expect(order).toContain('http-check send meth GET uri /health');
     expect(order).not.toContain('option forwardfor');
-    expect(order.filter((line) => line.startsWith('server '))).toEqual([
+    expect(order.filter((line) => line.startsWith('server ') && line.endsWith(' check'))).toEqual([
       'server order-1 127.0.0.1:14005 check',
       'server order-2 127.0.0.1:24005 check',
     ]);
     for (const name of ['identity', 'product', 'search', 'cart', 'payment'])
-      expect(section(config, name)).toHaveLength(10);
+      expect(section(config, name)).toHaveLength(14);
+  });
+
+  it('sends traffic to every replica, unchecked, when all of a service fail their checks at once', () => {
+    const cart = section(config, 'cart');
+    // Backups take traffic only when no checked server is up, and then all of them do.
+    expect(cart).toContain('option allbackups');
+    expect(cart.filter((line) => line.includes(' backup'))).toEqual([
+      'server cart-1-panic 127.0.0.1:14004 backup',
+      'server cart-2-panic 127.0.0.1:24004 backup',
+    ]);
   });
 
   it('keeps WebSockets open, retries refused connections elsewhere and connects from its own address', () => {

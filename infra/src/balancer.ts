@@ -50,6 +50,9 @@ export interface BalancerConfigOptions {
  * refuses (it is stopping or gone) is tried on another one, so a replica's death costs only the
  * requests it had in flight.
  */
+/** Names a replica's unchecked entry, used only when every checked one is down. */
+const PANIC_SUFFIX = '-panic';
+
 export function renderHaproxyConfig(backends: readonly Backend[], options: BalancerConfigOptions = {}): string {
   const host = options.host ?? LOCAL_HOST;
   const lines = [
@@ -106,11 +109,20 @@ export function renderHaproxyConfig(backends: readonly Backend[], options: Balan
       '  log global',
       '  option httplog',
       '  option dontlog-normal',
+      // Connections closed without a request (a client's idle keep-alive) are not news.
+      '  option dontlognull',
       ...(backend.forwardFor ? ['  option forwardfor'] : []),
       '  option httpchk',
       `  http-check send meth GET uri ${backend.checkPath}`,
       '  http-check expect status 200',
       ...backend.servers.map((server) => `  server ${server.name} ${host}:${server.port} check`),
+      // Panic mode, as Envoy's panic threshold: when every replica fails its checks at once, the
+      // likely cause is load (a saturated event loop answers /health late), not that all died,
+      // and refusing every request with 503 would turn an overload into an outage. The same
+      // replicas as unchecked backups then take the traffic; a dead one refuses the connection
+      // and the request is redispatched to another.
+      '  option allbackups',
+      ...backend.servers.map((server) => `  server ${server.name}${PANIC_SUFFIX} ${host}:${server.port} backup`),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -166,14 +178,20 @@ export async function serverStates(adminPort = BALANCER_ADMIN_PORT, host = LOCAL
   const [header = '', ...rows] = (await response.text()).trim().split('\n');
   const columns = header.replace(/^# /, '').split(',');
   const at = (name: string): number => columns.indexOf(name);
-  return rows
-    .map((row) => row.split(','))
-    .filter((cells) => !['FRONTEND', 'BACKEND'].includes(cells[at('svname')] ?? ''))
-    .map((cells) => ({
-      backend: cells[at('pxname')] ?? '',
-      server: cells[at('svname')] ?? '',
-      status: cells[at('status')] ?? '',
-    }));
+  return (
+    rows
+      .map((row) => row.split(','))
+      // The replicas as checked; their panic-mode entries are a second path to the same ones.
+      .filter((cells) => {
+        const name = cells[at('svname')] ?? '';
+        return !['FRONTEND', 'BACKEND'].includes(name) && !name.endsWith(PANIC_SUFFIX);
+      })
+      .map((cells) => ({
+        backend: cells[at('pxname')] ?? '',
+        server: cells[at('svname')] ?? '',
+        status: cells[at('status')] ?? '',
+      }))
+  );
 }
 
 /** Whether the balancer sends traffic to every one of `servers` (process names) by now. */

@@ -20,6 +20,8 @@ interface Replica {
   port: number;
   server: Server;
   sockets: WebSocketServer;
+  /** Set, it fails its health checks (503) while still answering everything else, as a saturated replica. */
+  failingChecks: boolean;
 }
 
 /** What a replica answers on /whoami: its name, the TCP peer it saw and the X-Forwarded-For it got. */
@@ -32,7 +34,8 @@ interface Whoami {
 async function startReplica(name: string, port = 0): Promise<Replica> {
   const server = createServer((req, res) => {
     if (req.url === '/health') {
-      res.writeHead(200).end('ok');
+      if (replica.failingChecks) res.writeHead(503).end('busy');
+      else res.writeHead(200).end('ok');
       return;
     }
     const body: Whoami = {
@@ -49,8 +52,10 @@ async function startReplica(name: string, port = 0): Promise<Replica> {
       socket.send(`${name}:${data.toString('utf8')}`);
     });
   });
+  const replica: Replica = { name, port, server, sockets, failingChecks: false };
   await new Promise<void>((resolve) => server.listen(port, LOCAL_HOST, resolve));
-  return { name, port: (server.address() as AddressInfo).port, server, sockets };
+  replica.port = (server.address() as AddressInfo).port;
+  return replica;
 }
 
 /** As a crash would: every connection dropped, WebSockets included, and nothing listening. */
@@ -203,5 +208,24 @@ describe('the balancer in front of replicas (real HAProxy)', () => {
     const after = new Set<string>();
     for (let i = 0; i < 4; i++) after.add((await whoami(frontPort)).replica);
     expect([...after].sort()).toEqual(['a', 'b']);
+  });
+
+  it('keeps both replicas answering when both fail their checks at once, instead of refusing everyone', async () => {
+    a.failingChecks = true;
+    b.failingChecks = true;
+    try {
+      const down = await waitFor(
+        async () => (await serverStates(adminPort)).filter((state) => state.status === 'DOWN').length === 2,
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
+      expect(down).toBe(true);
+      const answers = new Set<string>();
+      for (let i = 0; i < 4; i++) answers.add((await whoami(frontPort)).replica);
+      expect([...answers].sort()).toEqual(['a', 'b']);
+    } finally {
+      a.failingChecks = false;
+      b.failingChecks = false;
+    }
+    expect(await waitFor(() => serversUp(['a', 'b'], adminPort), { timeoutMs: 10_000, intervalMs: 100 })).toBe(true);
   });
 });
