@@ -4,6 +4,7 @@
  */
 import { Kafka, logLevel, type LogEntry, type KafkaConfig } from 'kafkajs';
 import type { Logger } from '@emporium/logging';
+import { installIdleRequestFix } from './idle-requests.ts';
 
 export type { Admin, Consumer, EachBatchPayload, EachMessagePayload, KafkaMessage, Producer } from 'kafkajs';
 
@@ -26,6 +27,8 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** Creates a client whose own log lines go through the service's logger. */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  // Before any connection exists: an idle kafkajs connection otherwise spins a 1 ms timer.
+  installIdleRequestFix();
   const logger = options.logger.child({ component: 'kafka' });
   const config: KafkaConfig = {
     clientId: options.clientId,
