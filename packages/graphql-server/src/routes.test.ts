@@ -22,7 +22,7 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     },
     logger,
-    middleware: [accessLog(logger)],
+    middleware: [accessLog(logger, { unloggedPaths: ['/feed'] })],
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,10 +53,11 @@ describe('accessLog', () => {
     expect(missing?.['requestId']).toBeUndefined();
   });
 
-  it('leaves probes and scrapes out', async () => {
+  it("leaves probes, scrapes and the server's own polled paths out", async () => {
     const before = requestLines().length;
     await fetch(`${base}/health`);
     await fetch(`${base}/ready`);
+    await fetch(`${base}/feed?after=0`);
     await fetch(`${base}/graphql`, { method: 'POST', body: '{}' });
     await expect.poll(() => requestLines().length).toBe(before + 1);
   });

@@ -33,14 +33,17 @@ const UNLOGGED_PATHS = new Set(['/health', '/ready', '/metrics']);
  * One access-log line per request, when its response is finished: method, path, status and
  * duration, with the request's log fields (request id, operation, caller, trace id) that the
  * work learnt meanwhile. Its own log scope, so those fields never leak between requests.
+ * `unloggedPaths` adds a server's own polled paths (identity's revocation feed, which every
+ * router replica reads each second) to the probes and scrapes left out.
  */
-export function accessLog(logger: Logger): Middleware {
+export function accessLog(logger: Logger, options: { unloggedPaths?: readonly string[] } = {}): Middleware {
+  const unlogged = new Set([...UNLOGGED_PATHS, ...(options.unloggedPaths ?? [])]);
   // Inside the request's scope when one is open already (the router names its requests first).
   const scoped = <T>(work: () => T): T => (currentLogFields() ? work() : withLogFields({}, work));
   return (req, res, next) =>
     scoped(() => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      if (!UNLOGGED_PATHS.has(path)) {
+      if (!unlogged.has(path)) {
         const started = process.hrtime.bigint();
         // Bound to the request's async context: its log fields and its trace, whichever context finishes it.
         res.once(

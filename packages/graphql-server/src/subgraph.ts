@@ -43,6 +43,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   context: (identity: RequestIdentity) => TContext | Promise<TContext>;
   /** Extra HTTP routes (e.g. identity's JWKS); return true when the request was handled. */
   routes?: Route;
+  /** Paths of `routes` that machines poll all day: no access-log line each. */
+  unloggedPaths?: readonly string[];
   /** The subgraph's own dependencies, checked by GET /ready (e.g. its database). */
   readiness?: ReadinessChecks;
   /**
@@ -136,7 +138,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     routes,
     readiness: options.readiness,
     logger,
-    middleware: [accessLog(logger)],
+    middleware: [accessLog(logger, { unloggedPaths: options.unloggedPaths ?? [] })],
   });
 
   return {

@@ -12,7 +12,7 @@ const { startSessionPruning } = await import('./jobs/session-pruning.job.ts');
 const { startSigningKeyRotation } = await import('./jobs/signing-key-rotation.job.ts');
 const { migrations } = await import('./migrations/index.ts');
 const { jwksRoute } = await import('./routes/jwks.route.ts');
-const { revokedSessionsRoute } = await import('./routes/revoked-sessions.route.ts');
+const { REVOKED_SESSIONS_PATH, revokedSessionsRoute } = await import('./routes/revoked-sessions.route.ts');
 const { buildSchema } = await import('./schema.ts');
 const { KeyEncryption } = await import('./services/key-encryption.ts');
 const { SessionService } = await import('./services/session.service.ts');
@@ -48,6 +48,7 @@ const server = await createSubgraphServer({
   logger,
   context: contextFactory({ orm, sessions, users }),
   routes: async (req, res) => jwks(req, res) || (await revokedSessions(req, res)),
+  unloggedPaths: [REVOKED_SESSIONS_PATH],
 });
 proc.onStop('intake', () => server.stop());
 await server.listen(config.port, config.host);
