@@ -4,7 +4,7 @@ import { contractOperation, gql } from './client.ts';
 import { productOnSale, setStock } from './shop.ts';
 
 /**
- * Stock reaches search: the cart service's inventory table → Debezium (cdc-connectors/stock.json)
+ * Stock reaches search: the cart service's inventory table → Debezium (cdc-connectors/cart.json)
  * → the search indexer's stock side index → the product's document, so `filter.inStock` and
  * the `inStock` facet follow real inventory. Asked through the router with the contract's
  * SearchProducts, whose `inventory { inStock }` the cart subgraph answers live.

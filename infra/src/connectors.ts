@@ -38,6 +38,8 @@ export interface RegisterOptions {
   directory?: string;
   /** How long to wait for each connector and its tasks to run. */
   timeoutMs?: number;
+  /** Connectors to remove once these run; RETIRED_CONNECTORS by default. */
+  retired?: readonly RetiredConnector[];
   report?: (line: string) => void;
 }
 
@@ -234,9 +236,82 @@ export async function prepareCapture(
   });
 }
 
+/** A connector an earlier release registered, with what it held in PostgreSQL. */
+export interface RetiredConnector {
+  name: string;
+  database: string;
+  slot: string;
+  publication: string;
+}
+
+/**
+ * Connectors replaced since an earlier release. The cart database had two, each with its own
+ * replication slot (and so its own WAL sender decoding every write of the server): `stock`
+ * and `inventory-outbox`. `cart.json` captures both tables on one slot. A retired connector
+ * is removed only after its successor runs, so the two overlap for a moment and a change
+ * may be published twice but never lost (consumers apply events by id, changes by version).
+ */
+export const RETIRED_CONNECTORS: readonly RetiredConnector[] = [
+  { name: 'stock', database: 'emporium_cart', slot: 'cdc_cart_stock', publication: 'cdc_cart_stock' },
+  {
+    name: 'inventory-outbox',
+    database: 'emporium_cart',
+    slot: 'cdc_inventory_outbox',
+    publication: 'cdc_inventory_outbox',
+  },
+];
+
+/**
+ * Deletes each retired connector, then drops its slot (once its task has let go of it: a
+ * slot nobody reads keeps WAL forever and fills the disk) and its publication. A connector,
+ * slot or publication already gone is skipped, so this is safe on every start.
+ */
+export async function retireConnectors(
+  connectUrl: string,
+  adminUrl: string,
+  retired: readonly RetiredConnector[],
+  options: { timeoutMs?: number; report?: (line: string) => void } = {},
+): Promise<void> {
+  for (const connector of retired) {
+    await deleteConnector(connectUrl, connector.name);
+    const databaseUrl = new URL(adminUrl);
+    databaseUrl.pathname = `/${connector.database}`;
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    const dropped = await withClient(adminUrl, async (client) => {
+      for (;;) {
+        const { rows } = await client.query<{ active: boolean }>(
+          'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+          [connector.slot],
+        );
+        const slot = rows[0];
+        if (!slot) return false;
+        if (!slot.active) {
+          await client.query('SELECT pg_drop_replication_slot($1)', [connector.slot]);
+          return true;
+        }
+        if (Date.now() > deadline) {
+          throw new ConnectorFailure(`the retired connector ${connector.name} still holds slot ${connector.slot}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    });
+    const databaseExists = await withClient(adminUrl, async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [connector.database]);
+      return rowCount === 1;
+    });
+    if (databaseExists) {
+      await withClient(databaseUrl.toString(), (client) =>
+        client.query(`DROP PUBLICATION IF EXISTS ${quoteIdentifier(connector.publication)}`),
+      );
+    }
+    if (dropped) options.report?.(`connector ${connector.name}: retired, slot ${connector.slot} dropped`);
+  }
+}
+
 /**
  * Registers every connector of `cdc-connectors/` with its placeholders filled, and waits
- * until each runs. Safe on every start: an unchanged config changes nothing.
+ * until each runs, then retires the connectors they replaced. Safe on every start: an
+ * unchanged config changes nothing.
  */
 export async function registerConnectors(options: RegisterOptions = {}): Promise<string[]> {
   const connectUrl = (options.connectUrl ?? config.endpoints.connect.url).replace(/\/+$/, '');
@@ -250,5 +325,9 @@ export async function registerConnectors(options: RegisterOptions = {}): Promise
     await waitUntilRunning(connectUrl, definition.name, options.timeoutMs);
     report(`connector ${definition.name}: running`);
   }
+  await retireConnectors(connectUrl, adminUrl, options.retired ?? RETIRED_CONNECTORS, {
+    report,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   return definitions.map((definition) => definition.name);
 }

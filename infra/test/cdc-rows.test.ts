@@ -86,7 +86,10 @@ describe('the CDC row shapes consumers read', () => {
   });
 
   it('are captured by the connectors, every one of them', () => {
-    const captured = [...connectorTables('catalogue.json'), ...connectorTables('stock.json')];
+    // The cart connector's outbox rows become events (its EventRouter), not change rows.
+    const captured = [...connectorTables('catalogue.json'), ...connectorTables('cart.json')].filter(
+      (table) => table !== 'outbox',
+    );
     expect(captured.sort()).toEqual(
       Object.values(CDC_ROWS)
         .map((spec) => spec.table)

@@ -37,7 +37,7 @@ export interface IndexerConfig extends SearchIndexConfig {
   groupId: string;
   /** Debezium's `topic.prefix` of the catalogue connector (cdc-connectors/catalogue.json). */
   topicPrefix: string;
-  /** The topic of the cart service's inventory table (cdc-connectors/stock.json). */
+  /** The topic of the cart service's inventory table (cdc-connectors/cart.json). */
   stockTopic: string;
 }
 

@@ -15,7 +15,7 @@ export const CATALOGUE_TABLES = ['products', 'categories', 'sellers'] as const;
 export type CatalogueTable = (typeof CATALOGUE_TABLES)[number];
 /**
  * The cart service's stock table (`product_id`, `on_hand`, `reserved`), on the topic of a
- * connector of its own (cdc-connectors/stock.json), so its topic is configured whole.
+ * connector other than the catalogue's (cdc-connectors/cart.json), so its topic is configured whole.
  */
 export const STOCK_TABLE = 'inventory';
 /** Every table whose changes the indexer applies. */

@@ -21,7 +21,7 @@ export interface IndexerConsumerOptions {
   groupId: string;
   /** Debezium's `topic.prefix` of the catalogue connector: topics are `<prefix>.public.<table>`. */
   topicPrefix: string;
-  /** The topic of the cart service's inventory table (cdc-connectors/stock.json). */
+  /** The topic of the cart service's inventory table (cdc-connectors/cart.json). */
   stockTopic: string;
   indexer: CatalogueIndexer;
   logger: Logger;
