@@ -274,20 +274,20 @@ export async function retireConnectors(
 ): Promise<void> {
   for (const connector of retired) {
     await deleteConnector(connectUrl, connector.name);
-    const databaseUrl = new URL(adminUrl);
-    databaseUrl.pathname = `/${connector.database}`;
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    const dropped = await withClient(adminUrl, async (client) => {
+    const { dropped, databaseExists } = await withClient(adminUrl, async (client) => {
       for (;;) {
-        const { rows } = await client.query<{ active: boolean }>(
-          'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
-          [connector.slot],
+        // active is null once the slot is gone (or never was).
+        const { rows } = await client.query<{ active: boolean | null; database_exists: boolean }>(
+          `SELECT (SELECT active FROM pg_replication_slots WHERE slot_name = $1) AS active,
+                  EXISTS (SELECT 1 FROM pg_database WHERE datname = $2) AS database_exists`,
+          [connector.slot, connector.database],
         );
-        const slot = rows[0];
-        if (!slot) return false;
-        if (!slot.active) {
+        const { active = null, database_exists = false } = rows[0] ?? {};
+        if (active === null) return { dropped: false, databaseExists: database_exists };
+        if (!active) {
           await client.query('SELECT pg_drop_replication_slot($1)', [connector.slot]);
-          return true;
+          return { dropped: true, databaseExists: database_exists };
         }
         if (Date.now() > deadline) {
           throw new ConnectorFailure(`the retired connector ${connector.name} still holds slot ${connector.slot}`);
@@ -295,11 +295,9 @@ export async function retireConnectors(
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     });
-    const databaseExists = await withClient(adminUrl, async (client) => {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [connector.database]);
-      return rowCount === 1;
-    });
     if (databaseExists) {
+      const databaseUrl = new URL(adminUrl);
+      databaseUrl.pathname = `/${connector.database}`;
       await withClient(databaseUrl.toString(), (client) =>
         client.query(`DROP PUBLICATION IF EXISTS ${quoteIdentifier(connector.publication)}`),
       );
