@@ -201,12 +201,8 @@ async function assertionFor(caller: Caller | null, signer = ROUTER_SIGNER, audie
   return signRouterAssertion(signer, audience, { caller, requestId: randomUUID() });
 }
 
-/** A client as the router will be: one socket per subscription, the caller's assertion in connection_init. */
-function track(
-  connectionParams: Record<string, unknown>,
-  variables: { orderId: string; afterSequence?: number },
-  at = url,
-): Tracking {
+/** A socket to the subgraph, opened with `connectionParams` at its first subscription. */
+function connect(connectionParams: Record<string, unknown>, at = url): Client {
   const client = createClient({
     url: `ws://${at}`,
     webSocketImpl: WebSocket,
@@ -214,6 +210,20 @@ function track(
     retryAttempts: 0,
   });
   clients.push(client);
+  return client;
+}
+
+/**
+ * A subscription on a socket of its own opened with `connectionParams` (a router that gives
+ * each caller a socket), or on a shared `client` with `extensions` naming its caller.
+ */
+function track(
+  connectionParams: Record<string, unknown>,
+  variables: { orderId: string; afterSequence?: number },
+  at = url,
+  shared?: { client: Client; extensions: Record<string, unknown> },
+): Tracking {
+  const client = shared?.client ?? connect(connectionParams, at);
   const tracking: Tracking = {
     events: [],
     errors: [],
@@ -223,7 +233,7 @@ function track(
     sequences: () => tracking.events.map((event) => event.sequence),
   };
   tracking.unsubscribe = client.subscribe<{ orderStatusChanged: Delivered }>(
-    { query: SUBSCRIPTION, variables },
+    { query: SUBSCRIPTION, variables, ...(shared ? { extensions: shared.extensions } : {}) },
     {
       next: (result) => {
         if (result.data) tracking.events.push(result.data.orderStatusChanged);
@@ -242,6 +252,16 @@ function track(
 
 const trackAs = async (caller: Caller | null, variables: { orderId: string; afterSequence?: number }, at = url) =>
   track({ [ROUTER_ASSERTION_HEADER]: await assertionFor(caller) }, variables, at);
+
+/** A subscription on the router's shared socket `client`, its caller named by its own assertion. */
+const trackOn = async (client: Client, caller: Caller | null, variables: { orderId: string }, assertion?: string) =>
+  track({}, variables, url, {
+    client,
+    extensions: { [ROUTER_ASSERTION_HEADER]: assertion ?? (await assertionFor(caller)) },
+  });
+
+/** A socket as the router's pool opens it: the router's own assertion, for no caller. */
+const routerSocket = async () => connect({ [ROUTER_ASSERTION_HEADER]: await assertionFor(null) });
 
 const received = (tracking: Tracking, count: number, what = `${count} events`) =>
   eventually(async () => (tracking.events.length >= count ? true : undefined), { what, timeoutMs: 15_000 });
@@ -417,6 +437,66 @@ describe('orderStatusChanged', () => {
       expect(attempt.events).toEqual([]);
       expect(attempt.failure).toMatchObject({ code: 4403 });
     }
+  });
+
+  it("carries many callers' subscriptions on one socket, each as its own assertion says", async () => {
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const [aliceOrder, bobOrder] = [await placeOrder(alice), await placeOrder(bob)];
+    const socket = await routerSocket();
+    const aliceTracking = await trackOn(socket, shopper(alice), { orderId: aliceOrder });
+    const bobTracking = await trackOn(socket, shopper(bob), { orderId: bobOrder });
+    await received(aliceTracking, 1);
+    await received(bobTracking, 1);
+    await publish(bobOrder, await move(bobOrder, 'AWAITING_PAYMENT'));
+    await received(bobTracking, 2);
+    expect(bobTracking.events.map((event) => [event.orderId, event.status])).toEqual([
+      [bobOrder, 'PENDING'],
+      [bobOrder, 'AWAITING_PAYMENT'],
+    ]);
+    expect(aliceTracking.events.map((event) => [event.orderId, event.status])).toEqual([[aliceOrder, 'PENDING']]);
+    aliceTracking.unsubscribe();
+    bobTracking.unsubscribe();
+    await noListeners();
+  });
+
+  it("does not lend a shared socket's subscriptions to one another: each needs an assertion of its own", async () => {
+    const owner = randomUUID();
+    const orderId = await placeOrder(owner);
+    const socket = await routerSocket();
+    const ownerTracking = await trackOn(socket, shopper(owner), { orderId });
+    await received(ownerTracking, 1);
+    const stranger = shopper(randomUUID());
+    // The router's own socket speaks for no caller: a subscription that names none is anonymous.
+    const unnamed = track({}, { orderId }, url, { client: socket, extensions: {} });
+    const forged = await trackOn(
+      socket,
+      null,
+      { orderId },
+      await assertionFor(shopper(owner), assertionSigningKey(ROUTER_ISSUER, generateAssertionKeyPair().privateKey)),
+    );
+    const garbage = await trackOn(socket, null, { orderId }, 'not-a-token');
+    const elsewhere = await trackOn(
+      socket,
+      null,
+      { orderId },
+      await assertionFor(shopper(owner), ROUTER_SIGNER, 'cart'),
+    );
+    const someoneElse = await trackOn(socket, stranger, { orderId });
+    for (const attempt of [unnamed, forged, garbage, elsewhere, someoneElse]) {
+      await ended(attempt);
+      expect(attempt.events).toEqual([]);
+    }
+    expect(unnamed.errors.map((error) => error.extensions?.['code'])).toEqual(['UNAUTHENTICATED']);
+    expect(someoneElse.errors.map((error) => error.extensions?.['code'])).toEqual(['FORBIDDEN']);
+    for (const attempt of [forged, garbage, elsewhere]) {
+      expect(attempt.failure).toEqual([expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })]);
+    }
+    // Refusing them ended neither the socket nor the owner's subscription on it.
+    await publish(orderId, await move(orderId, 'AWAITING_PAYMENT'));
+    await received(ownerTracking, 2);
+    expect(ownerTracking.failure).toBeUndefined();
+    ownerTracking.unsubscribe();
+    await noListeners();
   });
 
   it('stops listening when the client unsubscribes or its socket goes', async () => {

@@ -59,18 +59,50 @@ export interface SubscriptionServer {
 
 type ConnectionContext = Context<Record<string, unknown>, Extra & { identity?: RequestIdentity }>;
 
+const invalidAssertion = (): GraphQLError =>
+  new GraphQLError('The subscription does not carry a valid router assertion', {
+    extensions: { code: 'UNAUTHENTICATED' },
+  });
+
 /**
  * GraphQL subscriptions on the subgraph's own HTTP server, over graphql-ws (subprotocol
- * graphql-transport-ws). The router opens one socket per client subscription and proves who
- * the caller is in `connection_init`: the payload carries the router assertion under the
- * same key as the HTTP header. A socket without a valid one is closed with 4403 before any
- * subscription. Only subscription operations are served here; queries and mutations go over
- * HTTP. Errors leave through the same formatter as HTTP ones, so no internals leak.
+ * graphql-transport-ws). Only the router opens sockets: `connection_init` carries a router
+ * assertion under the same key as the HTTP header, and a socket without a valid one is closed
+ * with 4403 before any subscription. The router carries many callers' subscriptions on a few
+ * sockets, so each `subscribe` names its own caller: an assertion under the same key in the
+ * message's `extensions`, checked when it arrives; an invalid one ends that subscription alone
+ * with UNAUTHENTICATED. A subscription without one runs as the socket's own assertion says
+ * (a router that opens a socket per caller). Only subscription operations are served here;
+ * queries and mutations go over HTTP. Errors leave through the same formatter as HTTP ones,
+ * so no internals leak.
  */
 export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>): SubscriptionServer {
   const { schema, logger } = options;
   const formatError = createErrorFormatter(logger);
   const format = (error: GraphQLError): GraphQLFormattedError => formatError(error.toJSON(), error);
+
+  /** The identity an assertion proves, or undefined (logged) when it proves none. */
+  const verify = async (
+    assertion: unknown,
+    ctx: ConnectionContext,
+    scope: 'socket' | 'subscription',
+  ): Promise<RequestIdentity | undefined> => {
+    try {
+      const identity = await verifyRouterAssertion(
+        options.routerKey,
+        options.name,
+        typeof assertion === 'string' ? assertion : undefined,
+      );
+      return { ...identity, requestId: identity.requestId || randomUUID() };
+    } catch (error) {
+      if (!(error instanceof InvalidAssertionError)) throw error;
+      logger.warn(
+        { reason: error.message, remote: ctx.extra.request.socket.remoteAddress },
+        `${scope} without a valid router assertion`,
+      );
+      return undefined;
+    }
+  };
 
   const wss = new WebSocketServer({
     server: options.httpServer,
@@ -83,25 +115,15 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
       // Internal failures close a socket with a generic reason, never the error's message.
       isProd: true,
       onConnect: async (ctx: ConnectionContext) => {
-        const assertion = ctx.connectionParams?.[ROUTER_ASSERTION_HEADER];
-        try {
-          const identity = await verifyRouterAssertion(
-            options.routerKey,
-            options.name,
-            typeof assertion === 'string' ? assertion : undefined,
-          );
-          ctx.extra.identity = { ...identity, requestId: identity.requestId || randomUUID() };
-          return true;
-        } catch (error) {
-          if (!(error instanceof InvalidAssertionError)) throw error;
-          logger.warn(
-            { reason: error.message, remote: ctx.extra.request.socket.remoteAddress },
-            'subscription socket without a valid router assertion',
-          );
-          return false;
-        }
+        const identity = await verify(ctx.connectionParams?.[ROUTER_ASSERTION_HEADER], ctx, 'socket');
+        if (!identity) return false;
+        ctx.extra.identity = identity;
+        return true;
       },
-      onSubscribe: (ctx: ConnectionContext, _id, payload) => {
+      onSubscribe: async (ctx: ConnectionContext, _id, payload) => {
+        const own = payload.extensions?.[ROUTER_ASSERTION_HEADER];
+        const identity = own === undefined ? ctx.extra.identity : await verify(own, ctx, 'subscription');
+        if (!identity) return [invalidAssertion()];
         let document;
         try {
           document = parse(payload.query);
@@ -116,7 +138,6 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
             new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP'),
           ];
         }
-        const identity = ctx.extra.identity as RequestIdentity;
         const args: ExecutionArgs = {
           schema,
           document,
