@@ -8,12 +8,57 @@ interface CallerContext {
   caller: Caller | null;
 }
 
-/** One subgraph fetch in flight, and whether anyone joined it (then the leader must copy too). */
-interface Flight {
-  readonly answer: Promise<SubgraphResponse>;
+/** One call in flight, and whether anyone joined it (then the leader must copy too). */
+interface Flight<T> {
+  readonly answer: Promise<T>;
   joined: number;
   /** The answer as JSON, written once for all the copies. */
   text?: string;
+}
+
+/**
+ * Calls in flight by key: a call whose key matches one in flight waits for it and gets a copy
+ * of its answer instead of being made again. Each caller gets its own copy, as callers write
+ * into what they receive: the answer's JSON (`toJson` picks what is copied), written once and
+ * parsed per caller, copies a parsed answer exactly at about half the CPU of structuredClone
+ * (~25 µs instead of ~60 µs per search page, measured in isolation). Nothing outlives the
+ * flight: the entry goes as the answer arrives, so a later call always makes its own. A
+ * failure reaches every waiter as the same error.
+ */
+export class Flights<T> {
+  readonly #flights = new Map<string, Flight<T>>();
+  readonly #toJson: (answer: T) => unknown;
+
+  constructor(toJson: (answer: T) => unknown = (answer) => answer) {
+    this.#toJson = toJson;
+  }
+
+  /** `call`'s answer, or a copy of the one in flight under `key` (then `onJoin` runs first). */
+  async run(key: string, call: () => Promise<T>, onJoin?: () => void): Promise<T> {
+    const inFlight = this.#flights.get(key);
+    if (inFlight) {
+      inFlight.joined += 1;
+      onJoin?.();
+      return this.#copyOf(inFlight, await inFlight.answer);
+    }
+    const flight: Flight<T> = {
+      // Started after the entry is in the table, and removed before the answer reaches
+      // anyone: no one joins a settled flight, and a call that fails at once leaves none behind.
+      answer: Promise.resolve()
+        .then(call)
+        .finally(() => this.#flights.delete(key)),
+      joined: 0,
+    };
+    this.#flights.set(key, flight);
+    const answer = await flight.answer;
+    // The waiters copy from this object, so the leader may keep it only if there are none.
+    return flight.joined === 0 ? answer : this.#copyOf(flight, answer);
+  }
+
+  #copyOf(flight: Flight<T>, answer: T): T {
+    flight.text ??= JSON.stringify(this.#toJson(answer));
+    return JSON.parse(flight.text) as T;
+  }
 }
 
 /** Options of {@link deduplicateFetches}. */
@@ -37,7 +82,7 @@ const QUERY = /^\s*(?:query\b|\{)/;
  * first only names log lines, and the second is read by identity's login throttle alone, on
  * a mutation, which is never shared.
  */
-const callerKey = (caller: Caller | null): string | null =>
+export const callerKey = (caller: Caller | null): string | null =>
   caller ? JSON.stringify([caller.userId, caller.sessionId ?? null, [...caller.roles].sort()]) : null;
 
 /**
@@ -69,18 +114,6 @@ const isCachePolicy = (value: unknown): value is { restrict(hint: { maxAge: numb
   typeof value === 'object' && value !== null && 'restrict' in value && typeof value.restrict === 'function';
 
 /**
- * Each waiter's own answer: the gateway writes into the data it receives (typenames, rewrites,
- * merges). The answer was parsed from JSON, so one JSON text of it, parsed again per waiter,
- * copies it exactly, at about half the CPU of structuredClone on a search page. The subgraph's
- * HTTP response (read already, and not looked at by the gateway once the data source has
- * returned) is left out rather than shared.
- */
-function copyOf(flight: Flight, { data, errors, extensions }: SubgraphResponse): SubgraphResponse {
-  flight.text ??= JSON.stringify({ data, errors, extensions });
-  return JSON.parse(flight.text) as SubgraphResponse;
-}
-
-/**
  * Wraps a subgraph's data source so that, while a query fetch is in flight, an identical one
  * (same query, variables and caller) waits for it and gets a copy of its answer instead of
  * calling the subgraph again: popular searches and product pages arrive in bursts of the same
@@ -94,36 +127,27 @@ export function deduplicateFetches<TContext extends CallerContext>(
   source: GraphQLDataSource<TContext>,
   options: FetchDeduplicationOptions,
 ): GraphQLDataSource<TContext> {
-  const flights = new Map<string, Flight>();
+  // The subgraph's HTTP response (read already, and not looked at by the gateway once the
+  // data source has returned) is left out of the copies rather than shared.
+  const flights = new Flights<SubgraphResponse>(({ data, errors, extensions }) => ({ data, errors, extensions }));
   return {
     async process(request) {
       const key = flightKey(request);
       if (key === undefined) return source.process(request);
-      const inFlight = flights.get(key);
-      if (inFlight) {
-        inFlight.joined += 1;
-        options.onShared?.(options.subgraph);
-        // The leader restricted its own cache policy by the subgraph's Cache-Control; this
-        // request never saw that header, so it is marked uncacheable, as a subgraph answer
-        // without one marks it (the subgraphs send none on GraphQL answers).
-        if ('incomingRequestContext' in request) {
-          const policy: unknown = request.incomingRequestContext.overallCachePolicy;
-          if (isCachePolicy(policy)) policy.restrict({ maxAge: 0 });
-        }
-        return copyOf(inFlight, await inFlight.answer);
-      }
-      const flight: Flight = {
-        // Started after the entry is in the table, and removed before the answer reaches
-        // anyone: no one joins a settled flight, and a fetch that fails at once leaves none behind.
-        answer: Promise.resolve()
-          .then(() => source.process(request))
-          .finally(() => flights.delete(key)),
-        joined: 0,
-      };
-      flights.set(key, flight);
-      const answer = await flight.answer;
-      // The waiters copy from this object, so the leader may keep it only if there are none.
-      return flight.joined === 0 ? answer : copyOf(flight, answer);
+      return flights.run(
+        key,
+        () => source.process(request),
+        () => {
+          options.onShared?.(options.subgraph);
+          // The leader restricted its own cache policy by the subgraph's Cache-Control; this
+          // request never saw that header, so it is marked uncacheable, as a subgraph answer
+          // without one marks it (the subgraphs send none on GraphQL answers).
+          if ('incomingRequestContext' in request) {
+            const policy: unknown = request.incomingRequestContext.overallCachePolicy;
+            if (isCachePolicy(policy)) policy.restrict({ maxAge: 0 });
+          }
+        },
+      );
     },
   };
 }

@@ -35,7 +35,6 @@ import { TrustedDocumentCache, loadTrustedDocuments, trustedDocumentsPlugin } fr
 import { redisRateLimiter } from './rate-limit.ts';
 import { connectSharedRedis, redisReady } from './shared-redis.ts';
 import { SessionRevocations } from './revocations.ts';
-import { activeUpstreams } from './subscriptions/subgraph-client.ts';
 import { redisSocketCaps } from './subscriptions/socket-caps.ts';
 import { serveSubscriptions } from './subscriptions/subscription-server.ts';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.ts';
@@ -148,13 +147,17 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     schemas: { apiSchema: () => apiSchema, planner: () => planner },
     verifyToken,
     signingKey: config.signingKey,
+    subgraphTimeoutMs: config.subgraphTimeoutMs,
     limits: config.limits,
     limiter,
     caps,
     addressOf,
     logger,
   });
-  telemetry.observeSubscriptions(() => subscriptions.active(), activeUpstreams);
+  telemetry.observeSubscriptions(
+    () => subscriptions.active(),
+    () => subscriptions.upstreamSockets(),
+  );
 
   // A socket opened with a token of a session that has since ended closes (4401), as on expiry.
   revocations.onRevoked((sessionIds) => subscriptions.endSessions(sessionIds));
@@ -171,7 +174,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
     routes: jsonRoute(SUBSCRIPTIONS_HEALTH_PATH, () => ({
       status: 'ok',
       clientSubscriptions: subscriptions.active(),
-      upstreamSockets: activeUpstreams(),
+      upstreamSockets: subscriptions.upstreamSockets(),
     })),
   });
 

@@ -2,7 +2,8 @@ import { STATUS_CODES } from 'node:http';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { Agent, request } from 'undici';
 
-type Fetcher = RemoteGraphQLDataSource['fetcher'];
+/** What the gateway's data sources call subgraphs with (fetch's shape). */
+export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /**

@@ -2,7 +2,6 @@ import { serviceUnavailable } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import { inCarriedSpan } from '@emporium/telemetry';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import type { Client } from 'graphql-ws';
 import {
   completeEvent,
   pickVariables,
@@ -10,6 +9,7 @@ import {
   type CompletionContext,
   type SubgraphResponse,
 } from './plan-executor.ts';
+import type { Upstream } from './subgraph-client.ts';
 import type { PlannedSubscription } from './subscription-planner.ts';
 
 /** Events the router holds for one client before it ends the subscription as too slow. */
@@ -45,23 +45,21 @@ const isFormattedErrors = (value: unknown): value is GraphQLFormattedError[] =>
  * at a time and in the order the subgraph sent them. An upstream `error` message ends the
  * stream with that error (its code kept, e.g. SUBSCRIBER_TOO_SLOW); a lost upstream socket
  * ends it with an internal error. `return()` — the client completed, or its socket closed —
- * takes effect at once, even while waiting for the next event, and closes the upstream socket.
+ * takes effect at once, even while waiting for the next event, and ends the upstream subscription.
  */
 export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
   readonly #queue: Item[] = [];
   #wake: (() => void) | undefined;
   #finished = false;
-  readonly #client: Client;
   readonly #unsubscribe: () => void;
   readonly #planned: PlannedSubscription;
   readonly #completion: CompletionContext;
 
-  constructor(planned: PlannedSubscription, client: Client, completion: CompletionContext, logger: Logger) {
+  constructor(planned: PlannedSubscription, upstream: Upstream, completion: CompletionContext, logger: Logger) {
     this.#planned = planned;
-    this.#client = client;
     this.#completion = completion;
     const { primary } = planned.node;
-    this.#unsubscribe = client.subscribe<JsonData>(
+    this.#unsubscribe = upstream.subscribe(
       {
         query: primary.operation,
         operationName: primary.operationName,
@@ -109,12 +107,11 @@ export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
     return this.#finished;
   }
 
-  async #close(): Promise<void> {
+  #close(): void {
     if (this.#finished) return;
     this.#finished = true;
     this.#wake?.();
     this.#unsubscribe();
-    await this.#client.dispose();
   }
 
   async next(): Promise<IteratorResult<ExecutionResult, undefined>> {
@@ -127,11 +124,11 @@ export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
         continue;
       }
       if (item.kind === 'complete') {
-        await this.#close();
+        this.#close();
         return { done: true, value: undefined };
       }
       if (item.kind === 'error') {
-        await this.#close();
+        this.#close();
         throw item.error;
       }
       const { primary, rest } = this.#planned.node;
@@ -157,12 +154,12 @@ export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
   }
 
   async return(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    await this.#close();
+    this.#close();
     return { done: true, value: undefined };
   }
 
   async throw(error: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
-    await this.#close();
+    this.#close();
     throw error;
   }
 
@@ -171,8 +168,6 @@ export class EventStream implements AsyncGenerator<ExecutionResult, undefined> {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.#close();
+    this.#close();
   }
 }
-
-type JsonData = Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AssertionSigningKey, Caller } from '@emporium/auth';
+import { signRouterAssertion, type AssertionSigningKey, type Caller } from '@emporium/auth';
 import { createErrorFormatter } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import {
@@ -25,7 +25,13 @@ import type { RateLimiter } from '../rate-limit.ts';
 import { EventStream } from './event-stream.ts';
 import type { SocketCaps, SocketLease } from './socket-caps.ts';
 import type { JsonObject } from './plan-executor.ts';
-import { connectUpstream, createSubgraphFetcher } from './subgraph-client.ts';
+import {
+  UpstreamPool,
+  activeUpstreams,
+  createSubgraphFetcher,
+  sharedFetching,
+  type UpstreamPoolOptions,
+} from './subgraph-client.ts';
 import type { PlannedSubscription, SubscriptionPlanner } from './subscription-planner.ts';
 
 /** Subscriptions share the path of queries and mutations; a WebSocket upgrade tells them apart. */
@@ -81,12 +87,18 @@ export interface SubscriptionServerOptions {
   addressOf: ClientAddressOf;
   logger: Logger;
   keepAliveMs?: number;
+  /** How subscriptions share sockets to the subgraphs (at most 16 per subgraph by default). */
+  upstreams?: UpstreamPoolOptions;
+  /** How long a subgraph may take to answer a fetch that completes an event. */
+  subgraphTimeoutMs: number;
 }
 
 /** The running WebSocket endpoint. */
 export interface SubscriptionServer {
   /** Client subscriptions open right now, over all sockets. */
   active(): number;
+  /** Sockets to subgraphs open right now, shared by all client subscriptions. */
+  upstreamSockets(): number;
   /** Closes (4401) every socket opened with a token of one of these sessions; returns how many. */
   endSessions(sessionIds: readonly string[]): number;
   /** Closes every client socket (and so every upstream one) and the WebSocket server; the HTTP server stays. */
@@ -123,7 +135,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * (`{ "authorization": "Bearer <token>" }`); the socket closes when that token expires. Each
  * subscription is validated against the gateway's API schema with the HTTP path's limits,
  * planned by the gateway's query planner, and served by the subgraph that owns its root field
- * over a socket of its own, each event completed with what other subgraphs own. Nothing here
+ * over one of a few sockets all subscriptions share ({@link UpstreamPool}), each event
+ * completed with what other subgraphs own. Nothing here
  * names a field: any subscription a subgraph adds to the supergraph is served the same way.
  */
 export function serveSubscriptions(options: SubscriptionServerOptions): SubscriptionServer {
@@ -173,6 +186,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   };
 
   const connections = new Set<ConnectionContext>();
+  const upstreams = new UpstreamPool(options.signingKey, options.upstreams);
+  const fetching = sharedFetching(options.subgraphTimeoutMs);
   const wss = new WebSocketServer({
     server: options.httpServer,
     path: SUBSCRIPTIONS_PATH,
@@ -293,21 +308,28 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         };
         return args;
       },
-      subscribe: (args: ExecutionArgs) => {
+      subscribe: async (args: ExecutionArgs) => {
         const { planned, caller, requestId, variables } = args.contextValue as SubscriptionContext;
         const planner = schemas.planner();
         if (!planner) throw new Error('The router is not ready for subscriptions');
         const identity = { caller, requestId };
         const owner = planned.node.primary.serviceName;
-        const client = connectUpstream(owner, planner.subgraphUrl(owner), options.signingKey, identity);
+        // The subgraph checks it as the subscription starts, so its 25 s life is enough.
+        const assertion = await signRouterAssertion(options.signingKey, owner, identity);
         return new EventStream(
           planned,
-          client,
+          upstreams.upstream(owner, planner.subgraphUrl(owner), assertion),
           {
             operation: planned.operation,
             supergraphSchema: planner.supergraphSchema,
             variables,
-            fetch: createSubgraphFetcher((name) => planner.subgraphUrl(name), options.signingKey, identity, logger),
+            fetch: createSubgraphFetcher(
+              (name) => planner.subgraphUrl(name),
+              options.signingKey,
+              identity,
+              logger,
+              fetching,
+            ),
           },
           logger,
         );
@@ -338,8 +360,10 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
       for (const connection of connections) count += Object.keys(connection.subscriptions).length;
       return count;
     },
+    upstreamSockets: activeUpstreams,
     close: async () => {
       await graphqlWs.dispose();
+      await upstreams.dispose();
     },
   };
 }
