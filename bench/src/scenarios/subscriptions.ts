@@ -276,6 +276,7 @@ export async function subscriptionLatency(): Promise<BenchSection> {
   const orders = await ordersToWatch('Tracker', 25, LATENCY_ORDERS);
   const subscribers: Subscriber[] = [];
   const firstEventMs = await openSubscriptions(orders, orders.length * WATCHERS_PER_ORDER, 50, subscribers);
+  const held = await routerFigures();
   const loop = await PaymentLoop.connect();
 
   const phases: { rate: number; from: number; to: number; changes: number }[] = [];
@@ -335,9 +336,11 @@ ${PHASE_SECONDS} s per phase: the payment outcomes are published to \`payment.ev
 payment service's outbox would, and the order worker commits each transition. Each
 subscriber times each event from its \`at\` (stamped inside the transition's transaction,
 so slightly before the commit) to its arrival: outbox → Debezium → Kafka → the order
-subgraph's per-process consumer → its WebSocket → the router, which completes the event
-with product names from the product subgraph → the client. Everything, Kafka, Connect,
-Elasticsearch and PostgreSQL included, shares this machine.
+subgraph's per-process consumer → one of the router's shared WebSockets to it → the router,
+which completes the event with product names from the product subgraph → the client.
+Everything, Kafka, Connect, Elasticsearch and PostgreSQL included, shares this machine.
+While the ${held.clientSubscriptions} subscriptions were open the router held
+**${held.upstreamSockets} upstream sockets** to the order subgraph (target ≤ 16).
 
 | status changes | deliveries | p50 | p99 | samples |
 | --- | --- | --- | --- | --- |
@@ -356,8 +359,7 @@ const CAPACITY_STEPS = [1000, 2000, 4000, 6000, 8000];
 
 /**
  * How many subscriptions one router process holds: subscriptions are opened in steps, each
- * on a socket of its own (the costlier case: a client socket and an upstream socket per
- * subscription), and the router's resident memory is read from /proc after each step settles.
+ * on a client socket of its own (the costlier case), and the router's resident memory is read from /proc after each step settles.
  * Then every watched order is cancelled, to show each subscription was live, and all are closed.
  */
 export async function subscriptionCapacity(platform: BenchPlatform): Promise<BenchSection> {
@@ -407,8 +409,8 @@ export async function subscriptionCapacity(platform: BenchPlatform): Promise<Ben
     title: 'Live order status: subscriptions one router process holds',
     body: `
 Subscriptions are opened through the router in steps, each on a WebSocket of its own (so
-each costs the router a client socket and an upstream socket to the order subgraph), each
-awaited until its first event; resident memory (VmRSS) is read after the step settles for
+each costs the router a client socket, and a share of its few upstream sockets to the order
+subgraph), each awaited until its first event; resident memory (VmRSS) is read after the step settles for
 3 s. The subscriptions watch ${orders.length} orders of 20 shoppers.
 
 | subscriptions | router reports | upstream sockets | router RSS | order subgraph RSS |
@@ -418,7 +420,7 @@ ${rows.join('\n')}
 
 About ${(perSubscription / 1024).toFixed(0)} KiB of router memory per subscription (least-squares slope over the steps); at that rate one
 router process holds about **${projected.toLocaleString('en-US')}** subscriptions within 1 GiB
-(target ≥ 5,000); ${last.subscriptions.toLocaleString('en-US')} were measured directly at ${mib(last.router)} MiB.
+(targets: ≥ 5,000, and ≤ 16 KiB per subscriber); ${last.subscriptions.toLocaleString('en-US')} were measured directly at ${mib(last.router)} MiB.
 Subscribe → first event while the router held them: p50 ${ms(firstEventMs, 50)}, p99 ${ms(firstEventMs, 99)}.
 
 Liveness and release: cancelling the ${orders.length} orders delivered CANCELLED to ${delivered} of
