@@ -12,6 +12,7 @@ import { idleStack } from './scenarios/idle.ts';
 import { observabilityCost } from './scenarios/observability-cost.ts';
 import { paymentScenario } from './scenarios/payment.ts';
 import { productDetails } from './scenarios/product-details.ts';
+import { purchaseScenario } from './scenarios/purchase.ts';
 import { searchScenario } from './scenarios/search.ts';
 import { searchDedup } from './scenarios/search-dedup.ts';
 import { stackColdStart } from './scenarios/stack-cold-start.ts';
@@ -33,6 +34,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   search: withPlatform(searchScenario),
   'search-dedup': withPlatform(searchDedup),
   checkout: withPlatform(checkoutScenario),
+  purchase: withPlatform(purchaseScenario),
   payment: withPlatform(paymentScenario),
   'subscription-latency': withPlatform(subscriptionLatency),
   'subscription-capacity': withPlatform(subscriptionCapacity),

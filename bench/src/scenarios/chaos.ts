@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { serviceDatabaseUrl } from '@emporium/config';
 import { createKafka, type Admin } from '@emporium/kafka';
 import { createLogger } from '@emporium/logging';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { serverStates } from '../../../infra/src/balancer.ts';
-import { serviceConnectionUrl, withClient } from '../../../infra/src/components/postgres.ts';
 import { config } from '../../../infra/src/config.ts';
 import { LOCAL_SECRETS, PAYMENT_PROVIDER, ROUTER, serviceUrl } from '../../../infra/src/services.ts';
+import { query } from '../databases.ts';
 import type { BenchPlatform } from '../platform.ts';
 import type { BenchSection } from '../report.ts';
 import {
@@ -464,16 +463,6 @@ async function providerIntents(orderId: string): Promise<{ status: string }[]> {
   });
   return ((await response.json()) as { data: { status: string }[] }).data;
 }
-
-const query = async <R extends object>(
-  database: 'order' | 'cart' | 'payment',
-  sql: string,
-  params: unknown[],
-): Promise<R[]> =>
-  withClient(
-    serviceDatabaseUrl(serviceConnectionUrl(database), database),
-    async (client) => (await client.query<R>(sql, params)).rows,
-  );
 
 const seconds = (ms: number | undefined): string => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
 
