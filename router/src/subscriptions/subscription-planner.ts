@@ -1,6 +1,7 @@
 import { Supergraph, operationFromDocument, type Operation } from '@apollo/federation-internals';
 import { QueryPlanner, type SubscriptionNode } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 
 /** A client subscription as the router executes it: the subgraph stream, then what other subgraphs add. */
 export interface PlannedSubscription {
@@ -23,7 +24,7 @@ export class SubscriptionPlanner {
   readonly #planner: QueryPlanner;
   readonly #apiSchema: ReturnType<Supergraph['apiSchema']>;
   readonly #urls: ReadonlyMap<string, string>;
-  readonly #plans = new Map<string, PlannedSubscription>();
+  readonly #plans = new LRUCache<string, PlannedSubscription>({ max: PLAN_CACHE_SIZE });
   /** The supergraph schema (join directives included), which entity representations are read against. */
   readonly supergraphSchema: GraphQLSchema;
 
@@ -47,21 +48,12 @@ export class SubscriptionPlanner {
   plan(document: DocumentNode, operationName: string | undefined, query: string): PlannedSubscription {
     const key = `${operationName ?? ''}\u0000${query}`;
     const cached = this.#plans.get(key);
-    if (cached) {
-      // Most recently used last, so the first key is the one to evict.
-      this.#plans.delete(key);
-      this.#plans.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const operation = operationFromDocument(this.#apiSchema, document, { operationName, validate: false });
     const plan = this.#planner.buildQueryPlan(operation);
     if (plan.node?.kind !== 'Subscription') throw new Error('The operation did not plan as a subscription');
     const planned = { operation, node: plan.node };
     this.#plans.set(key, planned);
-    if (this.#plans.size > PLAN_CACHE_SIZE) {
-      const oldest = this.#plans.keys().next();
-      if (!oldest.done) this.#plans.delete(oldest.value);
-    }
     return planned;
   }
 

@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import { CloseCode, type Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { VerifiedToken } from '../auth.ts';
 import { measure } from '../limits.ts';
@@ -126,6 +127,12 @@ interface SubscriptionContext {
 const requestError = (code: string, message: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code } });
 
+/** Distinct subscription documents kept parsed and validated; clients send a handful, so this bounds abuse only. */
+const DOCUMENT_CACHE_SIZE = 1000;
+
+const isErrors = (value: DocumentNode | readonly GraphQLError[]): value is readonly GraphQLError[] =>
+  Array.isArray(value);
+
 /** setTimeout takes at most 2^31-1 ms; a token that outlives that is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -144,12 +151,15 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
   const formatError = createErrorFormatter(logger);
   const format = (error: GraphQLError): GraphQLFormattedError => formatError(error.toJSON(), error);
 
-  const check = (
-    schema: GraphQLSchema,
-    query: string,
-    operationName: string | undefined,
-    variables: JsonObject,
-  ): DocumentNode | readonly GraphQLError[] => {
+  // Every tab of the shop subscribes with the same few documents, and a subscription holds its
+  // document as long as it lives: a parsed one is ~15 KiB, so each is parsed and validated once
+  // per schema and shared, as Apollo Server's document store does for queries.
+  const documents = new LRUCache<string, { schema: GraphQLSchema; document: DocumentNode }>({
+    max: DOCUMENT_CACHE_SIZE,
+  });
+  const parsed = (schema: GraphQLSchema, query: string): DocumentNode | readonly GraphQLError[] => {
+    const cached = documents.get(query);
+    if (cached?.schema === schema) return cached.document;
     let document: DocumentNode;
     try {
       document = parse(query);
@@ -159,6 +169,18 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
     }
     const invalid = validate(schema, document);
     if (invalid.length > 0) return invalid.map((error) => requestError('GRAPHQL_VALIDATION_FAILED', error.message));
+    documents.set(query, { schema, document });
+    return document;
+  };
+
+  const check = (
+    schema: GraphQLSchema,
+    query: string,
+    operationName: string | undefined,
+    variables: JsonObject,
+  ): DocumentNode | readonly GraphQLError[] => {
+    const document = parsed(schema, query);
+    if (isErrors(document)) return document;
     const operation = getOperationAST(document, operationName);
     if (!operation) return [requestError('BAD_REQUEST', 'Name the operation to run')];
     if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
@@ -284,8 +306,8 @@ export function serveSubscriptions(options: SubscriptionServerOptions): Subscrip
         const operationName = payload.operationName ?? undefined;
         const variables = payload.variables ?? {};
         const checked = check(schema, payload.query, operationName, variables);
-        if (Array.isArray(checked)) return checked as GraphQLError[];
-        const document = checked as DocumentNode;
+        if (isErrors(checked)) return [...checked];
+        const document = checked;
         let planned: PlannedSubscription;
         try {
           planned = planner.plan(document, operationName, payload.query);
