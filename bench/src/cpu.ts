@@ -81,6 +81,28 @@ export function cpuSeconds(platform: BenchPlatform): Map<string, number> {
   return usage;
 }
 
+/** CPU seconds a process outside the platform (a peer gateway) and its live descendants have used. */
+export function processTreeCpuSeconds(root: number): number {
+  const processes = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((entry) => readProcess(Number(entry)))
+    .filter((times) => times !== undefined);
+  const inTree = new Set([root]);
+  // Parents come before children in /proc's listing only by accident of pid order, so repeat until stable.
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const times of processes) {
+      if (!inTree.has(times.pid) && inTree.has(times.parent)) {
+        inTree.add(times.pid);
+        grown = true;
+      }
+    }
+  }
+  return processes
+    .filter((times) => inTree.has(times.pid))
+    .reduce((sum, times) => sum + times.cpuSeconds + (times.pid === root ? times.reapedCpuSeconds : 0), 0);
+}
+
 /** CPU each part used between two readings, largest first, as `[part, seconds]`. */
 export function cpuUsed(before: Map<string, number>, after: Map<string, number>): [string, number][] {
   return [...after.entries()]

@@ -11,6 +11,7 @@ import { checkoutScenario } from './scenarios/checkout.ts';
 import { idleStack } from './scenarios/idle.ts';
 import { observabilityCost } from './scenarios/observability-cost.ts';
 import { paymentScenario } from './scenarios/payment.ts';
+import { peerScenario } from './scenarios/peer.ts';
 import { productDetails } from './scenarios/product-details.ts';
 import { purchaseScenario } from './scenarios/purchase.ts';
 import { searchScenario } from './scenarios/search.ts';
@@ -33,6 +34,7 @@ const SCENARIOS: Record<string, () => Promise<BenchSection>> = {
   'product-details': withPlatform(productDetails),
   search: withPlatform(searchScenario),
   'search-dedup': withPlatform(searchDedup),
+  peer: withPlatform(peerScenario),
   checkout: withPlatform(checkoutScenario),
   purchase: withPlatform(purchaseScenario),
   payment: withPlatform(paymentScenario),
