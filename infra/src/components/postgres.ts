@@ -50,6 +50,13 @@ max_replication_slots = 10
 max_connections = 300
 shared_buffers = 256MB
 log_min_duration_statement = 1000
+# OLTP statements never cost enough to repay compiling them; JIT only adds latency and CPU
+# to the rare query that crosses its cost threshold.
+jit = off
+# Per-statement counts and times (the pg_stat_statements view, after CREATE EXTENSION in the
+# database one reads it from): where the database's CPU goes, for operators and the bench.
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = top
 `;
 
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
