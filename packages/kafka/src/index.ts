@@ -80,3 +80,5 @@ export type { DeadLetter, DeadLetterTopicSummary } from './dead-letter-replay.ts
 export { consumerReadiness } from './readiness.ts';
 export { EVENT_AGE_BUCKETS, consumerMetrics, measureConsumer, messageAgeSeconds } from './metrics.ts';
 export { traceparentOf } from './tracing.ts';
+export { followChanges } from './change-follower.ts';
+export type { ChangeFollower, ChangeFollowerOptions, FollowedChange } from './change-follower.ts';
