@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -8,7 +9,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import {
   InvalidAssertionError,
   ROUTER_ASSERTION_HEADER,
@@ -54,6 +55,32 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   metrics?: Registry;
   /** Apollo Server plugins of the subgraph's own, after the kit's. */
   plugins?: readonly ApolloServerPlugin<TContext>[];
+  /**
+   * Every query answer of this subgraph is public (the same for every caller) and may be kept
+   * this long: answers say `Cache-Control: max-age=N, public`, which the router's entity cache
+   * honours. Unset, answers say `no-store` (Apollo Server's default).
+   */
+  publicMaxAgeSeconds?: number;
+}
+
+/**
+ * Marks every query answer public for `seconds` (Apollo Server's cache hints, defaulting every
+ * field to that age) and every mutation answer uncacheable: a mutation's answer reports what
+ * it did, not data anyone may read again.
+ */
+function publicAnswers<TContext extends BaseContext>(seconds: number): ApolloServerPlugin<TContext>[] {
+  return [
+    ApolloServerPluginCacheControl({ defaultMaxAge: seconds }),
+    {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation, overallCachePolicy }) {
+            if (operation?.operation !== OperationTypeNode.QUERY) overallCachePolicy.restrict({ maxAge: 0 });
+          },
+        };
+      },
+    },
+  ];
 }
 
 export interface SubgraphServer {
@@ -98,6 +125,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginSchemaReportingDisabled(),
       operationMetricsPlugin<TContext>(metrics),
       operationLogFieldsPlugin<TContext>(),
+      ...(options.publicMaxAgeSeconds === undefined ? [] : publicAnswers<TContext>(options.publicMaxAgeSeconds)),
       ...(options.plugins ?? []),
     ],
   });

@@ -31,6 +31,9 @@ const server = await createSubgraphServer({
   schema: buildSchema(),
   routerKey: config.routerKey,
   logger,
+  // The catalogue reads the same for everyone. The router keeps these answers and drops them
+  // as Debezium reports catalogue changes; the age only bounds an answer if a change were missed.
+  publicMaxAgeSeconds: 60,
   context: contextFactory({
     orm,
     catalogue: new CatalogueService(),
