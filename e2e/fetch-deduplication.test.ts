@@ -1,11 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_HOST } from '@emporium/config';
 import { eventually } from '@emporium/testing';
-import { SUBGRAPHS, serviceUrl } from '../infra/src/services.ts';
 import { contractOperation, gql, run } from './client.ts';
-import { startRouter, type ExtraProcess } from './harness.ts';
+import { holdingProxy, startRouter, subgraphUrl, type ExtraProcess, type HoldingProxy } from './harness.ts';
 import { newShopper } from './shop.ts';
 
 /**
@@ -18,80 +15,12 @@ const ADMIN_PORT = 4184;
 const URL = `http://${LOCAL_HOST}:${PORT}/graphql`;
 const METRICS = `http://${LOCAL_HOST}:${ADMIN_PORT}/metrics`;
 
-/** A proxy in front of a subgraph that records every GraphQL query and holds those `hold` picks. */
-interface HoldingProxy {
-  url: string;
-  /** The subgraph operations (query text) that reached the subgraph, in order. */
-  readonly queries: string[];
-  /** Held requests wait until `release`; later ones pass straight through. */
-  hold(pick: (query: string) => boolean): void;
-  release(): void;
-  close(): Promise<void>;
-}
-
-const bodyOf = async (req: IncomingMessage): Promise<string> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-};
-
-const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
-
-async function holdingProxy(target: string): Promise<HoldingProxy> {
-  const queries: string[] = [];
-  let pick: ((query: string) => boolean) | undefined;
-  let gate = Promise.withResolvers<undefined>();
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const body = await bodyOf(req);
-      const query = (JSON.parse(body) as { query?: string }).query ?? '';
-      queries.push(query);
-      if (pick?.(query)) await gate.promise;
-      const headers = Object.entries(req.headers).flatMap(([name, value]): [string, string][] =>
-        typeof value === 'string' && !HOP_BY_HOP.has(name) ? [[name, value]] : [],
-      );
-      const answer = await fetch(target, { method: req.method ?? 'POST', headers, body });
-      res
-        .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' })
-        .end(await answer.text());
-    })().catch((error: unknown) => {
-      res.writeHead(502).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, LOCAL_HOST, resolve));
-  return {
-    url: `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}/graphql`,
-    queries,
-    hold(next) {
-      gate = Promise.withResolvers<undefined>();
-      pick = next;
-    },
-    release() {
-      pick = undefined;
-      gate.resolve(undefined);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-}
-
 /** The router's count of fetches it shared with one already in flight, for one subgraph. */
 async function sharedFetches(subgraph: string): Promise<number> {
   const text = await (await fetch(METRICS)).text();
   const line = new RegExp(`^router_subgraph_fetches_shared_total\\{[^}]*subgraph="${subgraph}"[^}]*\\} (\\d+)`, 'm');
   return Number(line.exec(text)?.[1] ?? 0);
 }
-
-const subgraphUrl = (name: string): string => {
-  const spec = SUBGRAPHS.find((candidate) => candidate.name === name);
-  if (!spec) throw new Error(`no subgraph ${name}`);
-  return serviceUrl(spec, '/graphql');
-};
 
 let search: HoldingProxy;
 let identity: HoldingProxy;

@@ -35,6 +35,12 @@ export interface RouterConfig {
    * default): same subgraph, query, variables and caller, answered once; see fetch-deduplication.ts.
    */
   deduplicateFetches: boolean;
+  /**
+   * Public subgraph answers kept in memory (ENTITY_CACHE, on by default), at most
+   * ENTITY_CACHE_MAX_MB of answer text per subgraph, and dropped as the catalogue's change
+   * stream (Debezium's topics under CATALOGUE_TOPIC_PREFIX, on KAFKA_BROKERS) reports changes.
+   */
+  entityCache: { enabled: boolean; maxBytesPerSubgraph: number; kafkaBrokers: string[]; topicPrefix: string };
   /** Where identity publishes the public keys of user tokens. */
   jwksUrl: string;
   /**
@@ -86,6 +92,7 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
     const revocationsUrl = URL.canParse(jwksUrl) ? new URL('/sessions/revoked', jwksUrl).href : undefined;
     const port = env.int('ROUTER_PORT', 4000, { min: 1, max: 65535 });
     const trustedProxies = env.list('TRUSTED_PROXIES', []);
+    const stack = readStackEndpoints(env);
     for (const problem of trustedProxyProblems(trustedProxies)) env.problem(problem);
     return {
       port,
@@ -104,6 +111,12 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
       subgraphUrls,
       subgraphTimeoutMs: env.int('SUBGRAPH_TIMEOUT_MS', 8000, { min: 100, max: 60_000 }),
       deduplicateFetches: env.bool('ROUTER_DEDUPLICATE_FETCHES', true),
+      entityCache: {
+        enabled: env.bool('ENTITY_CACHE', true),
+        maxBytesPerSubgraph: env.int('ENTITY_CACHE_MAX_MB', 64, { min: 1, max: 4096 }) * 1024 * 1024,
+        kafkaBrokers: stack.kafka.brokers,
+        topicPrefix: env.string('CATALOGUE_TOPIC_PREFIX', 'cdc.catalogue'),
+      },
       jwksUrl,
       revocations: {
         url: env.url('IDENTITY_REVOCATIONS_URL', revocationsUrl),
@@ -136,7 +149,7 @@ export function readRouterConfig(source: NodeJS.ProcessEnv = process.env): Route
       rateLimit: {
         perSecond: env.int('RATE_LIMIT_PER_SECOND', 100, { min: 1 }),
         burst: env.int('RATE_LIMIT_BURST', 200, { min: 1 }),
-        redisUrl: readStackEndpoints(env).redis.url,
+        redisUrl: stack.redis.url,
       },
     };
   }, source);

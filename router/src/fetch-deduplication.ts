@@ -1,4 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { BaseContext } from '@apollo/server';
 import type { Caller } from '@emporium/auth';
 
 type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -71,9 +72,29 @@ export interface FetchDeduplicationOptions {
 
 /**
  * The operations the query planner writes start with their keyword (`query Name__sub__0(…)`);
- * anything else (a mutation, a subscription, a form this check does not know) is sent as it came.
+ * anything else (a mutation, a subscription, a form this check does not know) is not a query.
  */
 const QUERY = /^\s*(?:query\b|\{)/;
+
+/** A client operation's subgraph fetch (not the gateway's own health checks and schema loads). */
+type OperationFetch<TContext extends BaseContext> = Extract<
+  GraphQLDataSourceProcessOptions<TContext>,
+  { incomingRequestContext: unknown }
+>;
+
+/**
+ * A client operation's fetch, told apart by its request context (the gateway does not export
+ * the kinds' enum); the gateway's own health checks and schema loads are rare and go as they are.
+ */
+export const isOperationFetch = <TContext extends BaseContext>(
+  options: GraphQLDataSourceProcessOptions<TContext>,
+): options is OperationFetch<TContext> => 'incomingRequestContext' in options;
+
+/** Whether a fetch only reads: a query, not a mutation or anything this check does not know. */
+export const isQueryFetch = <TContext extends BaseContext>(
+  options: GraphQLDataSourceProcessOptions<TContext>,
+): options is OperationFetch<TContext> =>
+  isOperationFetch(options) && options.request.query !== undefined && QUERY.test(options.request.query);
 
 /**
  * Who the answer is for: the caller the router asserts to the subgraph (user, session and
@@ -86,32 +107,25 @@ export const callerKey = (caller: Caller | null): string | null =>
   caller ? JSON.stringify([caller.userId, caller.sessionId ?? null, [...caller.roles].sort()]) : null;
 
 /**
- * The key of a fetch that may be shared, or undefined for one that must go out on its own:
- * everything the subgraph's answer depends on (query, operation name, variables, extra
- * headers, the caller). The subgraph is implied: each source has its own table.
+ * Everything a query fetch's answer depends on but its caller: query, operation name,
+ * variables, extensions and extra headers. The subgraph is implied: each source has its own
+ * table. `who` is the caller's part ({@link callerKey}), or null for an answer every caller shares.
  */
+export const fetchKey = <TContext extends BaseContext>(
+  options: GraphQLDataSourceProcessOptions<TContext>,
+  who: string | null,
+): string => {
+  const { query, operationName, variables, extensions, http } = options.request;
+  const headers = http?.headers ? [...http.headers] : [];
+  return JSON.stringify([who, operationName ?? null, query ?? null, variables ?? null, extensions ?? null, headers]);
+};
+
+/** The key of a fetch that may be shared, or undefined for one that must go out on its own. */
 function flightKey<TContext extends CallerContext>(
   options: GraphQLDataSourceProcessOptions<TContext>,
 ): string | undefined {
-  // Only a client's operation (the gateway's own health checks and schema loads are rare),
-  // told apart by its request context, as the gateway does not export the kinds' enum.
-  if (!('incomingRequestContext' in options)) return undefined;
-  const { query, operationName, variables, extensions, http } = options.request;
-  if (query === undefined || !QUERY.test(query)) return undefined;
-  const headers = http?.headers ? [...http.headers] : [];
-  return JSON.stringify([
-    callerKey(options.context.caller),
-    operationName ?? null,
-    query,
-    variables ?? null,
-    extensions ?? null,
-    headers,
-  ]);
+  return isQueryFetch(options) ? fetchKey(options, callerKey(options.context.caller)) : undefined;
 }
-
-/** The request's cache policy (Apollo Server's, typed `any` by the gateway interface). */
-const isCachePolicy = (value: unknown): value is { restrict(hint: { maxAge: number }): void } =>
-  typeof value === 'object' && value !== null && 'restrict' in value && typeof value.restrict === 'function';
 
 /**
  * Wraps a subgraph's data source so that, while a query fetch is in flight, an identical one
@@ -137,16 +151,7 @@ export function deduplicateFetches<TContext extends CallerContext>(
       return flights.run(
         key,
         () => source.process(request),
-        () => {
-          options.onShared?.(options.subgraph);
-          // The leader restricted its own cache policy by the subgraph's Cache-Control; this
-          // request never saw that header, so it is marked uncacheable, as a subgraph answer
-          // without one marks it (the subgraphs send none on GraphQL answers).
-          if ('incomingRequestContext' in request) {
-            const policy: unknown = request.incomingRequestContext.overallCachePolicy;
-            if (isCachePolicy(policy)) policy.restrict({ maxAge: 0 });
-          }
-        },
+        () => options.onShared?.(options.subgraph),
       );
     },
   };

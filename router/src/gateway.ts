@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { isDependencyFailure, serviceUnavailable } from '@emporium/graphql-server';
 import type { Logger } from '@emporium/logging';
 import type { RouterConfig } from './config.ts';
+import { cacheFetches, type CacheLookup, type EntityCache } from './entity-cache.ts';
 import { deduplicateFetches } from './fetch-deduplication.ts';
 import { subgraphFetcher } from './subgraph-fetcher.ts';
 
@@ -26,14 +27,21 @@ const isRouterContext = (context: unknown): context is RouterContext =>
  * Subgraph calls go through undici's keep-alive pool (see subgraph-fetcher.ts).
  * Each call has `config.subgraphTimeoutMs` to answer in full; a subgraph that is down or too
  * slow fails only the fields it owns, with SERVICE_UNAVAILABLE, and the rest still arrives.
- * An identical query fetch already in flight for the same caller is shared, not sent again.
+ * An identical query fetch already in flight for the same caller is shared, not sent again,
+ * and a public answer kept in the entity cache is served from there (see entity-cache.ts).
  */
 export function createGateway(
   config: RouterConfig,
   signingKey: AssertionSigningKey,
   logger: Logger,
-  /** Called for each subgraph fetch answered by an identical one in flight (see fetch-deduplication.ts). */
-  onSharedFetch?: (subgraph: string) => void,
+  hooks: {
+    /** Called for each subgraph fetch answered by an identical one in flight (see fetch-deduplication.ts). */
+    onSharedFetch?: (subgraph: string) => void;
+    /** Public subgraph answers, kept while the change stream is followed; none when absent. */
+    cache?: EntityCache;
+    /** Called for each query fetch with what its cache lookup came to. */
+    onCacheLookup?: (subgraph: string, lookup: CacheLookup) => void;
+  } = {},
 ): ApolloGateway {
   // @apollo/gateway exports usage figures of its own to Apollo's cloud (and probes cloud
   // metadata services) unless this variable says no; it has no option for it. The platform
@@ -46,6 +54,9 @@ export function createGateway(
       const source = new RemoteGraphQLDataSource<RouterContext>({
         url: config.subgraphUrls[name] ?? url,
         fetcher,
+        // A subgraph's Cache-Control says how long the router may keep its answer (the entity
+        // cache); it is not passed on to clients, whose caches the change stream cannot reach.
+        honorSubgraphCacheControlHeader: false,
         // A refused connection or a timeout (see subgraph-fetcher.ts) is the subgraph's outage, not
         // our bug: say so, and keep its address and the error's details in the log.
         didEncounterError: (error) => {
@@ -73,9 +84,14 @@ export function createGateway(
           );
         },
       });
-      return config.deduplicateFetches
+      const { onSharedFetch, cache, onCacheLookup } = hooks;
+      const shared = config.deduplicateFetches
         ? deduplicateFetches(source, { subgraph: name, ...(onSharedFetch ? { onShared: onSharedFetch } : {}) })
         : source;
+      // The cache first: a hit needs no flight, and a miss may still join one.
+      return cache?.covers(name)
+        ? cacheFetches(shared, { subgraph: name, cache, ...(onCacheLookup ? { onLookup: onCacheLookup } : {}) })
+        : shared;
     },
   });
 }

@@ -21,12 +21,15 @@ import {
   serveRoutes,
   withRequestId,
 } from '@emporium/graphql-server';
+import type { ChangeFollower } from '@emporium/kafka';
 import { addLogFields, type Logger } from '@emporium/logging';
 import type { Registry } from '@emporium/telemetry';
 import { createTokenVerifier } from './auth.ts';
 import { clientAddressOf } from './client-address.ts';
 import type { RouterConfig } from './config.ts';
 import { corsMiddleware } from './cors.ts';
+import { CATALOGUE_SUBGRAPH, followCatalogueChanges } from './catalogue-changes.ts';
+import { EntityCache } from './entity-cache.ts';
 import { createGateway, type RouterContext } from './gateway.ts';
 import { limitsPlugin } from './limits.ts';
 import { createRouterTelemetry } from './telemetry.ts';
@@ -79,10 +82,42 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   const caps = redisSocketCaps({ redis, logger });
   const addressOf = clientAddressOf(config.trustedProxies);
   // The counter lives on the telemetry, which needs the gateway: it is looked up per fetch.
-  const gateway = createGateway(config, config.signingKey, logger, (subgraph) => {
-    telemetry.countSharedFetch(subgraph);
+  const { entityCache: cacheConfig } = config;
+  let catalogue: ChangeFollower | undefined;
+  const cache = cacheConfig.enabled
+    ? new EntityCache({
+        subgraphs: [CATALOGUE_SUBGRAPH],
+        maxBytesPerSubgraph: cacheConfig.maxBytesPerSubgraph,
+        inSync: () => catalogue?.inSync() ?? false,
+      })
+    : undefined;
+  if (cache) {
+    catalogue = followCatalogueChanges({
+      brokers: cacheConfig.kafkaBrokers,
+      topicPrefix: cacheConfig.topicPrefix,
+      cache,
+      logger,
+    });
+  }
+  const gateway = createGateway(config, config.signingKey, logger, {
+    onSharedFetch: (subgraph) => {
+      telemetry.countSharedFetch(subgraph);
+    },
+    ...(cache
+      ? {
+          cache,
+          onCacheLookup: (subgraph, lookup) => {
+            telemetry.countCacheLookup(subgraph, lookup);
+          },
+        }
+      : {}),
   });
   const telemetry = createRouterTelemetry({ gateway, httpServer, subgraphUrlOverrides: config.subgraphUrls });
+  if (cache)
+    telemetry.observeEntityCache(
+      () => cache.sizes(),
+      () => catalogue?.inSync() ?? false,
+    );
   // Subscriptions validate against the very schema the HTTP path serves, and plan over the
   // supergraph the gateway loaded, so both follow the gateway if its supergraph changes.
   let apiSchema: GraphQLSchema | null = null;
@@ -190,6 +225,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       // Client sockets first: closing them ends their subscriptions and the upstream sockets.
       await subscriptions.close();
       await apollo.stop();
+      await catalogue?.stop();
       caps.close();
       redis.disconnect();
       telemetry.close();

@@ -12,6 +12,7 @@ import {
   type Registry,
 } from '@emporium/telemetry';
 import { Kind, parse, type ConstValueNode } from 'graphql';
+import type { CacheLookup } from './entity-cache.ts';
 import type { RouterContext } from './gateway.ts';
 
 /** The contract's abuse-limit refusals: answered before any subgraph is called. */
@@ -32,6 +33,10 @@ export interface RouterTelemetry {
   observeSubscriptions(active: () => number, upstreamSockets: () => number): void;
   /** Counts a subgraph fetch answered by an identical one already in flight. */
   countSharedFetch(subgraph: string): void;
+  /** Counts a query fetch's entity-cache lookup by what it came to (hit, miss, bypass). */
+  countCacheLookup(subgraph: string, lookup: CacheLookup): void;
+  /** The entity cache's answer text by subgraph and whether its change stream is followed, read at each scrape. */
+  observeEntityCache(sizes: () => ReadonlyMap<string, number>, inSync: () => boolean): void;
   /** Stops listening to the process's outgoing requests. */
   close(): void;
 }
@@ -63,7 +68,8 @@ const requestKey = (url: URL): string => `${url.origin}${url.pathname}`;
  * `router_refusals_total` by code (RATE_LIMITED, QUERY_TOO_COMPLEX),
  * `router_subgraph_fetch_duration_seconds` by subgraph and outcome,
  * `router_subgraph_fetches_shared_total` by subgraph (fetches not sent because an identical
- * one was in flight), and the WebSocket
+ * one was in flight), `router_entity_cache_lookups_total` by subgraph and result, the entity
+ * cache's size and whether it follows its change stream, and the WebSocket
  * figures (open sockets, client subscriptions, upstream subscription sockets), with Node's
  * own (event-loop lag among them).
  *
@@ -95,6 +101,13 @@ export function createRouterTelemetry(options: {
     name: 'router_subgraph_fetches_shared_total',
     help: 'Subgraph query fetches not sent because an identical one (same query, variables and caller) was in flight, by subgraph',
     labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
+
+  const cacheLookups = new Counter({
+    name: 'router_entity_cache_lookups_total',
+    help: 'Subgraph query fetches looked up in the entity cache, by subgraph and result (hit, miss, bypass while the change stream is not followed)',
+    labelNames: ['subgraph', 'result'] as const,
     registers: [registry],
   });
 
@@ -175,7 +188,7 @@ export function createRouterTelemetry(options: {
       });
       new Gauge({
         name: 'router_upstream_subscription_sockets',
-        help: 'WebSockets the router holds open to subgraphs, one per client subscription',
+        help: 'WebSockets the router holds open to subgraphs, each shared by many client subscriptions',
         registers: [registry],
         collect() {
           this.set(upstreamSockets());
@@ -184,6 +197,28 @@ export function createRouterTelemetry(options: {
     },
     countSharedFetch(subgraph) {
       sharedFetches.inc({ subgraph });
+    },
+    countCacheLookup(subgraph, lookup) {
+      cacheLookups.inc({ subgraph, result: lookup });
+    },
+    observeEntityCache(sizes, inSync) {
+      new Gauge({
+        name: 'router_entity_cache_bytes',
+        help: 'Answer text held by the entity cache, by subgraph (UTF-16 code units)',
+        labelNames: ['subgraph'] as const,
+        registers: [registry],
+        collect() {
+          for (const [subgraph, size] of sizes()) this.set({ subgraph }, size);
+        },
+      });
+      new Gauge({
+        name: 'router_entity_cache_in_sync',
+        help: '1 while the entity cache follows its change stream and serves answers, 0 while it is bypassed',
+        registers: [registry],
+        collect() {
+          this.set(inSync() ? 1 : 0);
+        },
+      });
     },
     close() {
       for (const [name, listener] of Object.entries(channels)) unsubscribe(name, listener);

@@ -108,3 +108,10 @@ export function readCdcKey(table: CdcTable, raw: RawRow): string {
   const spec: CdcTableSpec = CDC_ROWS[table];
   return readValue(spec.table, raw, spec.key, 'string') as string;
 }
+
+/** The topic Debezium writes a captured table's changes to: `<topic.prefix>.public.<table>`. */
+export const cdcTopic = (prefix: string, table: CdcTable): string => `${prefix}.public.${CDC_ROWS[table].table}`;
+
+/** The captured tables a service owns, e.g. the catalogue's (products, categories, sellers). */
+export const cdcTablesOf = (owner: CdcTableSpec['owner']): CdcTable[] =>
+  (Object.keys(CDC_ROWS) as CdcTable[]).filter((table) => CDC_ROWS[table].owner === owner);

@@ -6,7 +6,7 @@
  */
 export * from './catalogue.ts';
 export * from './order-lifecycle.ts';
-export { CDC_ROWS, readCdcKey, readCdcRow } from './cdc-rows.ts';
+export { CDC_ROWS, cdcTablesOf, cdcTopic, readCdcKey, readCdcRow } from './cdc-rows.ts';
 export type { CdcColumnKind, CdcRow, CdcTable } from './cdc-rows.ts';
 export { InvalidEvent, SCHEMA_DIR, schemaFile, validatePayload } from './validate.ts';
 export { EVENT_ID_HEADER, EVENT_TYPE_HEADER, decodeEventMessage, encodeEventMessage } from './wire.ts';
