@@ -251,8 +251,10 @@ ${rates
 
 The fixed-rate runs cycle through ${WORDS.length} queries, so after the warm-up Elasticsearch answers
 their hits and facets from its shard request cache, which stays valid until a refresh changes
-the index; the product subgraph still resolves every result. The last run's requests are each
-new to that cache, as queries from the long tail are.
+the index, and the router answers each page's products from its entity cache. The runs marked
+new are each new to Elasticsearch's cache and to the search subgraph, as queries from the long
+tail are; their price ceiling changes no result, so a page's products are ones the router has
+kept, as for a long-tail query whose hits are popular products.
 
 CPU by process during each load (share of one core; the machine has ${cpus().length}): ${rates
       .map(({ rate, unique, cpu }) => `at ${rate}/s${unique ? ' (new requests)' : ''}: ${cpu}`)
