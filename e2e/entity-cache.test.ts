@@ -27,14 +27,21 @@ interface ProductView {
 let product: HoldingProxy;
 let router: ExtraProcess;
 
-/** The router's gauge: 1 while its entity cache follows the catalogue's change stream. */
-async function inSync(): Promise<boolean> {
-  const text = await (await fetch(METRICS)).text();
+/** A router's gauge: 1 while its entity cache follows the catalogue's change stream. */
+async function inSync(metrics = METRICS): Promise<boolean> {
+  const text = await (await fetch(metrics)).text();
   return /^router_entity_cache_in_sync(\{[^}]*\})? 1$/m.test(text);
 }
 
-async function read(id: string, token?: string): Promise<NonNullable<ProductView['product']>> {
-  const result = await gql<ProductView>(PRODUCT, { id }, { url: URL, ...(token ? { token } : {}) });
+/** A router's count of entity-cache lookups that came to `result`. */
+async function lookups(metrics: string, result: string): Promise<number> {
+  const text = await (await fetch(metrics)).text();
+  const line = new RegExp(`^router_entity_cache_lookups_total\\{[^}]*result="${result}"[^}]*\\} (\\d+)`, 'm');
+  return Number(line.exec(text)?.[1] ?? 0);
+}
+
+async function read(id: string, token?: string, url = URL): Promise<NonNullable<ProductView['product']>> {
+  const result = await gql<ProductView>(PRODUCT, { id }, { url, ...(token ? { token } : {}) });
   expect(result.errors).toBeUndefined();
   const found = result.data?.product;
   if (!found) throw new Error(`product ${id} not found`);
@@ -108,5 +115,24 @@ describe('the entity cache', () => {
     );
     expect(updated.data?.updateProduct.userErrors).toEqual([]);
     expect((await read(id)).price.amount).toBe('31.00');
+  });
+
+  it('is bypassed by a router that cannot reach Kafka, which serves product reads all the same', async () => {
+    const port = 4083;
+    const metrics = `http://${LOCAL_HOST}:${port + 100}/metrics`;
+    // Nothing listens on port 9: the router cannot hear of changes, so it must not keep answers.
+    const deaf = await startRouter(port, { ROUTER_ADMIN_PORT: String(port + 100), KAFKA_BROKERS: '127.0.0.1:9' });
+    try {
+      const { id, name } = await productOnSale('40.00', 1);
+      const url = `http://${LOCAL_HOST}:${port}/graphql`;
+      expect(await read(id, undefined, url)).toEqual({ id, name, price: { amount: '40.00' } });
+      expect(await read(id, undefined, url)).toEqual({ id, name, price: { amount: '40.00' } });
+      expect(await inSync(metrics)).toBe(false);
+      expect(await lookups(metrics, 'bypass')).toBeGreaterThanOrEqual(2);
+      expect(await lookups(metrics, 'hit')).toBe(0);
+    } finally {
+      deaf.child.kill('SIGTERM');
+      await deaf.exited;
+    }
   });
 });

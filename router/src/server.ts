@@ -81,15 +81,12 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
   const limiter = redisRateLimiter({ ...config.rateLimit, redis });
   const caps = redisSocketCaps({ redis, logger });
   const addressOf = clientAddressOf(config.trustedProxies);
-  // The counter lives on the telemetry, which needs the gateway: it is looked up per fetch.
+  // The entity cache trusts itself only while it follows the catalogue's changes.
   const { entityCache: cacheConfig } = config;
   let catalogue: ChangeFollower | undefined;
+  const inSync = (): boolean => catalogue?.inSync() ?? false;
   const cache = cacheConfig.enabled
-    ? new EntityCache({
-        subgraphs: [CATALOGUE_SUBGRAPH],
-        maxBytesPerSubgraph: cacheConfig.maxBytesPerSubgraph,
-        inSync: () => catalogue?.inSync() ?? false,
-      })
+    ? new EntityCache({ subgraphs: [CATALOGUE_SUBGRAPH], maxBytesPerSubgraph: cacheConfig.maxBytesPerSubgraph, inSync })
     : undefined;
   if (cache) {
     catalogue = followCatalogueChanges({
@@ -99,6 +96,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       logger,
     });
   }
+  // The counters live on the telemetry, which needs the gateway: they are looked up per fetch.
   const gateway = createGateway(config, config.signingKey, logger, {
     onSharedFetch: (subgraph) => {
       telemetry.countSharedFetch(subgraph);
@@ -113,11 +111,7 @@ export async function createRouter(config: RouterConfig, logger: Logger): Promis
       : {}),
   });
   const telemetry = createRouterTelemetry({ gateway, httpServer, subgraphUrlOverrides: config.subgraphUrls });
-  if (cache)
-    telemetry.observeEntityCache(
-      () => cache.sizes(),
-      () => catalogue?.inSync() ?? false,
-    );
+  if (cache) telemetry.observeEntityCache(() => cache.sizes(), inSync);
   // Subscriptions validate against the very schema the HTTP path serves, and plan over the
   // supergraph the gateway loaded, so both follow the gateway if its supergraph changes.
   let apiSchema: GraphQLSchema | null = null;

@@ -229,7 +229,7 @@ Catalogue: ${products.totalCount} products.
 
 | metric | p50 | p99 | target |
 | --- | --- | --- | --- |
-| product commit → searchable through the router (${freshness.length} products, created one at a time) | ${ms(median(freshness))} | ${ms(percentile(freshness, 99))} | p99 ≤ 1500 ms |
+| product commit → searchable through the router (${freshness.length} products, created one at a time) | ${ms(median(freshness))} | ${ms(percentile(freshness, 99))} | p99 ≤ 1000 ms (issue 16) |
 ${rates
   .map(
     ({ rate, unique, result }) =>
