@@ -66,10 +66,17 @@ afterAll(async () => {
 describe('the entity cache', () => {
   it('answers a repeated product read without the product subgraph, for every caller alike', async () => {
     const { id, name } = await productOnSale('12.00', 1);
-    const before = product.queries.length;
-    const first = await read(id);
+    // The product's creation reaches this router through the stream too, and drops what was
+    // read of it before: once a read is answered from memory, the entry stays.
+    const first = await eventually(
+      async () => {
+        const before = product.queries.length;
+        const found = await read(id);
+        return product.queries.length === before ? found : undefined;
+      },
+      { intervalMs: 50, what: 'a read of the new product answered from the cache' },
+    );
     const sent = product.queries.length;
-    expect(sent).toBeGreaterThan(before);
     const again = await read(id);
     const shopper = await read(id, await newShopper('cache'));
 
