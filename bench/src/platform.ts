@@ -3,7 +3,7 @@ import { config } from '../../infra/src/config.ts';
 import { registerConnectors } from '../../infra/src/connectors.ts';
 import { waitForSearchIndex } from '../../infra/src/search-ready.ts';
 import { seed } from '../../infra/src/seed.ts';
-import { SERVICE_STAGES, platformEnv } from '../../infra/src/services.ts';
+import { SERVICE_STAGES, platformEnv, type ServiceSpec } from '../../infra/src/services.ts';
 import { up } from '../../infra/src/stack.ts';
 import { startServices, type RunningServices } from '../../infra/src/supervisor.ts';
 
@@ -38,4 +38,21 @@ export async function startPlatform(products: number, options: { replicas?: numb
   });
   await waitForSearchIndex();
   return { env, services };
+}
+
+/**
+ * Starts processes of a scenario's own beside the platform (a peer gateway, routers with other
+ * settings) with the platform's environment, and returns them with the platform extended by
+ * them, so CPU accounting counts them as part of it (an idle one costs its idle rate).
+ */
+export async function startBeside(
+  platform: BenchPlatform,
+  specs: readonly ServiceSpec[],
+): Promise<{ extra: RunningServices; accounted: BenchPlatform }> {
+  const extra = await startServices([[...specs]], {
+    env: platform.env,
+    logDir: join(config.stateDir, 'logs', 'bench'),
+  });
+  const children = new Map([...platform.services.children, ...extra.children]);
+  return { extra, accounted: { ...platform, services: { ...platform.services, children } } };
 }

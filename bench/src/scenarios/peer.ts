@@ -8,12 +8,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { ROUTER_ASSERTION_HEADER, ROUTER_ISSUER, assertionSigningKey, signRouterAssertion } from '@emporium/auth';
 import { LOCAL_HOST } from '@emporium/config';
-import { config } from '../../../infra/src/config.ts';
 import { LOCAL_SECRETS, ROUTER, SUBGRAPHS, serviceUrl, type ServiceSpec } from '../../../infra/src/services.ts';
-import { startServices } from '../../../infra/src/supervisor.ts';
 import { cpuAboveIdle, cpuRates, cpuSeconds } from '../cpu.ts';
 import { postGraphQL, runLoad, type LoadResult } from '../load.ts';
-import type { BenchPlatform } from '../platform.ts';
+import { startBeside, type BenchPlatform } from '../platform.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
 import { SEARCH } from './search.ts';
@@ -108,17 +106,7 @@ const rps = (load: LoadResult): number => (load.latenciesMs.length / load.elapse
 const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 export async function peerScenario(platform: BenchPlatform): Promise<BenchSection> {
-  const hive = await startServices([[hiveSpec()]], {
-    env: platform.env,
-    logDir: join(config.stateDir, 'logs', 'bench'),
-  });
-  const accounted: BenchPlatform = {
-    ...platform,
-    services: {
-      ...platform.services,
-      children: new Map([...platform.services.children, ...hive.children]),
-    },
-  };
+  const { extra: hive, accounted } = await startBeside(platform, [hiveSpec()]);
   const product = SUBGRAPHS.find((subgraph) => subgraph.name === 'product');
   if (!product) throw new Error('no product subgraph');
   // This process started the platform, so its router key is the running router's.

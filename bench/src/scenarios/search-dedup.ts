@@ -4,14 +4,11 @@
  * the platform's over the same subgraphs; the same closed-loop load goes to each in turn, in
  * alternating rounds of one run, so the machine's noise falls on both arms alike.
  */
-import { join } from 'node:path';
 import { LOCAL_HOST } from '@emporium/config';
-import { config } from '../../../infra/src/config.ts';
 import { ROUTER, type ServiceSpec } from '../../../infra/src/services.ts';
-import { startServices } from '../../../infra/src/supervisor.ts';
 import { cpuAboveIdle, cpuRates, cpuSeconds } from '../cpu.ts';
 import { postGraphQL, runLoad, type LoadResult } from '../load.ts';
-import type { BenchPlatform } from '../platform.ts';
+import { startBeside, type BenchPlatform } from '../platform.ts';
 import type { BenchSection } from '../report.ts';
 import { median, percentile } from '../stats.ts';
 import { SEARCH } from './search.ts';
@@ -71,18 +68,8 @@ interface ArmResult {
 }
 
 export async function searchDedup(platform: BenchPlatform): Promise<BenchSection> {
-  const routers = await startServices([[SPECS.on, SPECS.off]], {
-    env: platform.env,
-    logDir: join(config.stateDir, 'logs', 'bench'),
-  });
   // Both routers are part of the platform for the CPU accounting (the idle one costs its idle rate).
-  const accounted: BenchPlatform = {
-    ...platform,
-    services: {
-      ...platform.services,
-      children: new Map([...platform.services.children, ...routers.children]),
-    },
-  };
+  const { extra: routers, accounted } = await startBeside(platform, [SPECS.on, SPECS.off]);
   const results: Record<Arm, ArmResult> = {
     on: {
       load: { latenciesMs: [], errors: 0, elapsedMs: 0 },
