@@ -1,9 +1,10 @@
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from '@emporium/logging';
 import type { Registry } from 'prom-client';
 import { crashedForGood } from './crash.ts';
 import { applyWithDeadLetters, createDeadLetterQueue } from './dead-letters.ts';
 import { measureConsumer } from './metrics.ts';
+import { COMMIT_EVERY_MS, ScheduledCommits } from './offset-commits.ts';
 import { consumerReadiness } from './readiness.ts';
 import { subscribeWhenReady } from './topics.ts';
 
@@ -39,6 +40,8 @@ export interface ChangeConsumerOptions<T> {
   apply: (changes: readonly T[], slice: ChangeSlice) => Promise<void>;
   /** The process's metrics: messages, lag and batch durations by group. */
   metrics?: Registry;
+  /** How often applied offsets are committed (see offset-commits.ts); all of them on stop. */
+  commitEveryMs?: number;
 }
 
 /** A running change consumer. */
@@ -54,9 +57,9 @@ export interface ChangeConsumer {
 
 /**
  * Consumes change streams (Debezium's CDC topics) a batch at a time: each batch is applied in
- * slices, and each slice's offsets are resolved only once it is applied, then committed after
- * the batch, so a crash replays only what was not written (the appliers' version checks make
- * the replay harmless). A change that can never be read or applied goes to its topic's
+ * slices, and each slice's offsets are resolved only once it is applied, then committed on a
+ * schedule (offset-commits.ts), so a crash replays only what was applied since the last commit,
+ * which the appliers' version checks make harmless. A change that can never be read or applied goes to its topic's
  * dead-letter topic (applyWithDeadLetters) instead of blocking its partition. Event streams
  * of the outboxes, applied one event at a time, use startEventConsumer instead.
  */
@@ -70,41 +73,49 @@ export async function startChangeConsumer<T>(options: ChangeConsumerOptions<T>):
   if (options.metrics) measureConsumer(consumer, groupId, options.metrics);
   await consumer.connect();
   await subscribeWhenReady(consumer, topics, { fromBeginning: true });
+  const commits = new ScheduledCommits(consumer, {
+    topics,
+    everyMs: options.commitEveryMs ?? COMMIT_EVERY_MS,
+    logger,
+  });
   await consumer.run({
     partitionsConsumedConcurrently: options.concurrency ?? 1,
     eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      const read = options.reader(batch.topic);
-      if (!read) return;
-      for (let start = 0; start < batch.messages.length; start += sliceSize) {
-        if (!payload.isRunning() || payload.isStale()) break;
-        const messages = batch.messages.slice(start, start + sliceSize);
-        const last = messages.at(-1);
-        if (!last) break;
-        const where = { topic: batch.topic, partition: batch.partition, lastOffset: last.offset };
-        await applyWithDeadLetters(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            messages,
-            read,
-            apply: (changes) => options.apply(changes, where),
-          },
-          { deadLetters, heartbeat: () => payload.heartbeat(), logger },
-        );
-        payload.resolveOffset(last.offset);
-        await payload.heartbeat();
-      }
-      await payload.commitOffsetsIfNecessary();
-    },
+    autoCommit: false,
+    eachBatch: (payload) => commits.inHand(() => applyBatch(payload)),
   });
+  async function applyBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const read = options.reader(batch.topic);
+    if (!read) return;
+    for (let start = 0; start < batch.messages.length; start += sliceSize) {
+      if (!payload.isRunning() || payload.isStale()) break;
+      const messages = batch.messages.slice(start, start + sliceSize);
+      const last = messages.at(-1);
+      if (!last) break;
+      const where = { topic: batch.topic, partition: batch.partition, lastOffset: last.offset };
+      await applyWithDeadLetters(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          messages,
+          read,
+          apply: (changes) => options.apply(changes, where),
+        },
+        { deadLetters, heartbeat: () => payload.heartbeat(), logger },
+      );
+      payload.resolveOffset(last.offset);
+      commits.done(batch.topic, batch.partition, last.offset);
+      await payload.heartbeat();
+    }
+  }
   logger.info({ groupId, topics }, 'consuming changes');
   return {
     consumer,
     crashed,
     ready,
     stop: async () => {
+      await commits.drain();
       await consumer.disconnect();
       await deadLetters.stop();
     },

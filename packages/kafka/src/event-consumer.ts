@@ -1,8 +1,9 @@
-import type { Kafka } from 'kafkajs';
+import type { EachMessagePayload, Kafka } from 'kafkajs';
 import { InvalidEvent, decodeEventMessage, type DomainEvent } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import type { Registry } from 'prom-client';
 import { crashedForGood } from './crash.ts';
+import { COMMIT_EVERY_MS, ScheduledCommits } from './offset-commits.ts';
 import { attemptWithRetries, createDeadLetterQueue, type RetryPolicy } from './dead-letters.ts';
 import { consumerMetrics, measureConsumer, messageAgeSeconds } from './metrics.ts';
 import { consumerReadiness } from './readiness.ts';
@@ -29,6 +30,8 @@ export interface EventConsumerOptions {
   retry?: RetryPolicy;
   /** The process's metrics: messages, lag and each event's outcome and duration, by group. */
   metrics?: Registry;
+  /** How often handled offsets are committed (see offset-commits.ts); all of them on stop. */
+  commitEveryMs?: number;
 }
 
 /** A running event consumer. */
@@ -43,8 +46,8 @@ export interface EventConsumer {
 
 /**
  * Consumes domain events from the outbox topics in a consumer group, one event at a time per
- * partition (so each aggregate's events apply in order), committing each offset after its
- * handler returned. A message that is not a valid event can never succeed, and one whose
+ * partition (so each aggregate's events apply in order). An offset is committed once its
+ * handler has returned, on a schedule rather than per event (offset-commits.ts). A message that is not a valid event can never succeed, and one whose
  * handler keeps failing will not either: both go to the topic's dead-letter topic (see
  * dead-letters.ts) instead of blocking their partition, and `npm run dlq` replays them.
  */
@@ -62,43 +65,52 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const counted = (topic: string, type: string, outcome: 'ok' | 'dead_lettered' | 'invalid'): void => {
     metrics?.events.inc({ group: groupId, topic, type, outcome });
   };
+  const commits = new ScheduledCommits(consumer, {
+    topics: options.topics,
+    everyMs: options.commitEveryMs ?? COMMIT_EVERY_MS,
+    logger,
+  });
   await consumer.run({
     // One partition's retries must not hold up the others.
     partitionsConsumedConcurrently: options.concurrency ?? DEFAULT_PARTITIONS,
-    eachMessage: async (payload) => {
-      const { topic, partition, message } = payload;
-      const source = { topic, partition, message };
-      const age = metrics ? messageAgeSeconds(message.timestamp, Date.now()) : undefined;
-      if (age !== undefined) metrics?.eventAge.observe({ group: groupId, topic }, age);
-      let event: DomainEvent;
-      try {
-        event = decodeEventMessage(message);
-      } catch (error) {
-        if (!(error instanceof InvalidEvent)) throw error;
-        await deadLetters.send(source, error, 1);
-        counted(topic, 'unknown', 'invalid');
-        return;
-      }
-      const endTimer = metrics?.eventDuration.startTimer({ group: groupId, type: event.type });
-      // The event's trace goes on here: what the handler queries and publishes joins it.
-      const outcome = await inConsumerSpan(
-        { groupId, topic, partition, offset: message.offset, headers: message.headers, event },
-        () =>
-          attemptWithRetries(() => handle(event), {
-            heartbeat: () => payload.heartbeat(),
-            logger,
-            ...(options.retry ? { policy: options.retry } : {}),
-            what: { topic, partition, offset: message.offset, eventId: event.id, type: event.type },
-          }),
-      );
-      endTimer?.();
-      if (!outcome.ok) await deadLetters.send(source, outcome.error, outcome.attempts);
-      counted(topic, event.type, outcome.ok ? 'ok' : 'dead_lettered');
-    },
+    autoCommit: false,
+    eachMessage: (payload) =>
+      commits.handle(payload.topic, payload.partition, payload.message.offset, () => consumeOne(payload)),
   });
+  async function consumeOne(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const source = { topic, partition, message };
+    const age = metrics ? messageAgeSeconds(message.timestamp, Date.now()) : undefined;
+    if (age !== undefined) metrics?.eventAge.observe({ group: groupId, topic }, age);
+    let event: DomainEvent;
+    try {
+      event = decodeEventMessage(message);
+    } catch (error) {
+      if (!(error instanceof InvalidEvent)) throw error;
+      await deadLetters.send(source, error, 1);
+      counted(topic, 'unknown', 'invalid');
+      return;
+    }
+    const endTimer = metrics?.eventDuration.startTimer({ group: groupId, type: event.type });
+    // The event's trace goes on here: what the handler queries and publishes joins it.
+    const outcome = await inConsumerSpan(
+      { groupId, topic, partition, offset: message.offset, headers: message.headers, event },
+      () =>
+        attemptWithRetries(() => handle(event), {
+          heartbeat: () => payload.heartbeat(),
+          logger,
+          ...(options.retry ? { policy: options.retry } : {}),
+          what: { topic, partition, offset: message.offset, eventId: event.id, type: event.type },
+        }),
+    );
+    endTimer?.();
+    if (!outcome.ok) await deadLetters.send(source, outcome.error, outcome.attempts);
+    counted(topic, event.type, outcome.ok ? 'ok' : 'dead_lettered');
+  }
   logger.info({ groupId, topics: options.topics }, 'consuming events');
   return {
     stop: async () => {
+      await commits.drain();
       await consumer.disconnect();
       await deadLetters.stop();
     },

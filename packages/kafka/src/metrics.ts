@@ -42,7 +42,7 @@ export function consumerMetrics(registry: Registry): ConsumerMetrics {
   metrics = {
     messages: new Counter({
       name: 'kafka_consumer_messages_total',
-      help: 'Messages consumed (handled and committed or dead-lettered), by group, topic and partition',
+      help: 'Messages consumed (handled or dead-lettered), by group, topic and partition',
       labelNames: ['group', 'topic', 'partition'] as const,
       registers,
     }),
