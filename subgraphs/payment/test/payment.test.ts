@@ -7,7 +7,7 @@ import type { ProviderServer } from '@emporium/payment-provider';
 import { createPayableOrdersHandler } from '../src/events/consumers/payable-orders.consumer.ts';
 import { reconcilePayments } from '../src/jobs/payment-reconciliation.job.ts';
 import { buildSchema } from '../src/schema.ts';
-import { refundLatePayments } from '../src/services/refund.service.ts';
+import { queueOwedRefunds, refundLatePayments } from '../src/services/refund.service.ts';
 import { signWebhook } from '../src/services/webhook-signature.ts';
 import {
   KEYS,
@@ -589,6 +589,49 @@ describe('refunds', () => {
     await handle(orderStatusChanged(orderId, caller.userId, 3, 'CANCELLED'));
     expect(await refundLatePayments(db.orm.em.fork(), providerClient(provider.url), silent, orderId)).toEqual([]);
     await expectOneRefundEvent(orderId, paymentId);
+  });
+
+  it('keeps a refund the provider could not take queued, and the sweep refunds it once the provider is back', async () => {
+    const { caller, orderId, paymentId, intentId } = await processingPayment();
+    await waitFor(async () => ((await intentAt(provider.url, intentId)).status === 'succeeded' ? true : undefined));
+    await reconcilePayments(db.orm.em.fork(), providerClient(provider.url), silent, 0);
+    // The cancellation arrives while the provider cannot be reached: nothing is refunded yet.
+    const unreachable = providerClient('http://127.0.0.1:9', 200);
+    const handleUnreachable = createPayableOrdersHandler({ orm: db.orm, provider: unreachable, logger: silent });
+    await handleUnreachable(orderStatusChanged(orderId, caller.userId, 3, 'CANCELLED'));
+    expect((await paymentRow(paymentId)).status).toBe('SUCCEEDED');
+    expect(await refundLatePayments(db.orm.em.fork(), unreachable, silent)).not.toContain(paymentId);
+
+    // The reconciler's sweep, with the provider back, finds it owed and refunds it, once.
+    expect(await refundLatePayments(db.orm.em.fork(), providerClient(provider.url), silent)).toContain(paymentId);
+    expect((await paymentRow(paymentId)).status).toBe('REFUNDED');
+    expect((await intentAt(provider.url, intentId)).refunded).toBe(true);
+    expect(await refundLatePayments(db.orm.em.fork(), providerClient(provider.url), silent)).not.toContain(paymentId);
+    await expectOneRefundEvent(orderId, paymentId);
+  });
+
+  it('queues a second capture of one order for refund, and never the first', async () => {
+    const { orderId, paymentId: first } = await processingPayment();
+    const second = randomUUID();
+    const em = db.orm.em.fork();
+    await em.execute(`update payments set status = 'SUCCEEDED' where id = ?`, [first]);
+    // A later capture of the same order (the provider took a call we had given up on).
+    await em.execute(
+      `insert into payments (id, order_id, user_id, idempotency_key, request_fingerprint, payment_type,
+         amount_minor, currency_code, status, provider_intent_id, created_at, updated_at)
+       select ?, order_id, user_id, ?, request_fingerprint, payment_type, amount_minor, currency_code,
+         'SUCCEEDED', ?, now(), now() + interval '1 second'
+       from payments where id = ?`,
+      [second, `second-${second}`, `pi_second_${second}`, first],
+    );
+    expect(await queueOwedRefunds(em, { paymentId: first })).toBe(0);
+    expect(await queueOwedRefunds(em, { paymentId: second })).toBe(1);
+    // Queued once, whichever event asks again.
+    expect(await queueOwedRefunds(em, { orderId })).toBe(0);
+    const queued = await em.execute<{ payment_id: string }[]>('select payment_id from refunds_due where order_id = ?', [
+      orderId,
+    ]);
+    expect(queued.map((row) => row.payment_id)).toEqual([second]);
   });
 });
 

@@ -3,6 +3,7 @@ import { Migration20261205100000 } from './Migration20261205100000.ts';
 import { Migration20261220100000 } from './Migration20261220100000.ts';
 import { Migration20261230000000 } from './Migration20261230000000.ts';
 import { Migration20261231000000 } from './Migration20261231000000.ts';
+import { Migration20261231100000 } from './Migration20261231100000.ts';
 
 /** Every migration of this subgraph, oldest first. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Migration20261220100000,
   Migration20261230000000,
   Migration20261231000000,
+  Migration20261231100000,
 ];

@@ -3,6 +3,7 @@ import type { Logger } from '@emporium/logging';
 import { isUuid } from '@emporium/graphql-server';
 import type { PaymentStatus } from '../entities/payment.entity.ts';
 import type { ProviderIntent } from './provider-client.ts';
+import { queueOwedRefunds } from './refund.service.ts';
 
 /** A payment row as the outcome needs it, read under lock. */
 interface LockedPayment {
@@ -106,6 +107,8 @@ async function settle(tx: EntityManager, payment: LockedPayment, intent: Provide
          updated_at = clock_timestamp() where id = ?`,
       [intent.id, payment.id],
     );
+    // A capture for an order that ended unpaid, or a second one, is owed back (refund.service.ts).
+    await queueOwedRefunds(tx, { paymentId: payment.id });
     if (needsSubmitted) await submitted();
     await appendToOutbox(tx, {
       type: 'PaymentSucceeded',

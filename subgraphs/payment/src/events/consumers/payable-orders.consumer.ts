@@ -2,7 +2,7 @@ import { IF_CLAIMED, claimEventAndApply, type EventEffect, type MikroORM } from 
 import { endedUnpaid, type DomainEvent } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import type { ProviderClient } from '../../services/provider-client.ts';
-import { refundLatePayments } from '../../services/refund.service.ts';
+import { queueOwedRefunds, refundLatePayments } from '../../services/refund.service.ts';
 
 /** The consumer group that keeps payable_orders, and its name in processed_events. */
 export const PAYABLE_ORDERS_CONSUMER = 'payment-orders';
@@ -12,8 +12,9 @@ export const PAYABLE_ORDERS_CONSUMER = 'payment-orders';
  * OrderStatusChanged updates its status when its sequence is newer than the one applied
  * (so a redelivered or out-of-order change never moves it back). Each event is claimed in
  * the transaction of its effect. When an order ends unpaid (EXPIRED, CANCELLED, REJECTED) while one
- * of its payments was captured after all, that money is refunded; a refund the provider
- * cannot take now is left to the reconciler's sweep rather than blocking the partition.
+ * of its payments was captured after all, that money is queued for refund and refunded at
+ * once; a refund the provider cannot take now stays queued for the reconciler's sweep rather
+ * than blocking the partition.
  */
 export function createPayableOrdersHandler(deps: { orm: MikroORM; provider: ProviderClient; logger: Logger }) {
   const logger = deps.logger.child({ component: PAYABLE_ORDERS_CONSUMER });
@@ -22,13 +23,19 @@ export function createPayableOrdersHandler(deps: { orm: MikroORM; provider: Prov
     const effect = payableOrderEffect(event);
     if (!effect) return;
     const applied = await claimEventAndApply(em, PAYABLE_ORDERS_CONSUMER, event.id, effect);
-    if (!applied) return;
-    logger.debug({ eventId: event.id, type: event.type, orderId: event.aggregateId }, 'order event applied');
+    if (applied) {
+      logger.debug({ eventId: event.id, type: event.type, orderId: event.aggregateId }, 'order event applied');
+    }
     if (event.type === 'OrderStatusChanged' && endedUnpaid(event.payload.status)) {
+      // Also on a redelivery: a crash after the update and before this would otherwise leave
+      // a refund owed and never queued. A failure here retries the event. What an earlier
+      // attempt queued, the sweep refunds.
+      const queued = await queueOwedRefunds(em, { orderId: event.payload.orderId });
+      if (queued === 0) return;
       try {
         await refundLatePayments(em, deps.provider, logger, event.payload.orderId);
       } catch (error) {
-        logger.error({ err: error, orderId: event.payload.orderId }, 'refund check failed; the sweep retries it');
+        logger.error({ err: error, orderId: event.payload.orderId }, 'refund failed; it stays queued for the sweep');
       }
     }
   };
