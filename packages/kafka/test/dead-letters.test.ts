@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEventMessage, type DomainEvent } from '@emporium/contracts';
+import type { DomainEvent } from '@emporium/contracts';
 import { createLogger } from '@emporium/logging';
 import { eventually, stackEndpoints, uniqueName } from '@emporium/testing';
 import {
@@ -15,6 +15,7 @@ import {
   type EventConsumer,
   type Producer,
 } from '../src/index.ts';
+import { paymentSucceededMessage } from './events.ts';
 import type { IHeaders } from 'kafkajs';
 import { Registry } from 'prom-client';
 
@@ -33,18 +34,7 @@ const orderId = randomUUID();
 let producer: Producer;
 let consumer: EventConsumer | undefined;
 
-const paid = (id: string) =>
-  encodeEventMessage({
-    id,
-    type: 'PaymentSucceeded',
-    aggregateId: orderId,
-    payload: {
-      orderId,
-      paymentId: randomUUID(),
-      amount: { amountMinor: 100, currencyCode: 'USD' },
-      at: new Date().toISOString(),
-    },
-  });
+const paid = (id: string) => paymentSucceededMessage(id, orderId);
 
 /** Handler state: what was applied, how often each event was tried, which events fail how. */
 const applied: string[] = [];

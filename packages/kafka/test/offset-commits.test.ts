@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEventMessage, type DomainEvent } from '@emporium/contracts';
+import type { DomainEvent } from '@emporium/contracts';
 import { createLogger } from '@emporium/logging';
 import { eventually, stackEndpoints, uniqueName } from '@emporium/testing';
 import { createKafka, ensureTopics, startEventConsumer, type EventConsumer, type Producer } from '../src/index.ts';
+import { paymentSucceededMessage } from './events.ts';
 
 /**
  * The event consumer's offsets against a real broker: committed on a schedule, not after every
@@ -18,21 +19,6 @@ const groups: string[] = [];
 let producer: Producer;
 const running = new Set<EventConsumer>();
 
-const paid = (id: string) => {
-  const orderId = randomUUID();
-  return encodeEventMessage({
-    id,
-    type: 'PaymentSucceeded',
-    aggregateId: orderId,
-    payload: {
-      orderId,
-      paymentId: randomUUID(),
-      amount: { amountMinor: 100, currencyCode: 'USD' },
-      at: new Date().toISOString(),
-    },
-  });
-};
-
 async function newTopic(): Promise<{ topic: string; groupId: string }> {
   const topic = uniqueName('commits_test');
   const groupId = uniqueName('commits_test');
@@ -44,7 +30,7 @@ async function newTopic(): Promise<{ topic: string; groupId: string }> {
 
 async function send(topic: string, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, () => randomUUID());
-  await producer.send({ topic, messages: ids.map(paid) });
+  await producer.send({ topic, messages: ids.map((id) => paymentSucceededMessage(id)) });
   return ids;
 }
 
