@@ -3,7 +3,7 @@ import type { DomainEvent, OrderStatus } from '@emporium/contracts';
 import type { Logger } from '@emporium/logging';
 import { recordRefund } from '../../services/order-refund.ts';
 import { rejectionReason } from '../../services/order-status.ts';
-import { claimAndTransition } from '../../services/order-transition.ts';
+import { transition } from '../../services/order-transition.ts';
 
 /** The consumer group of the order saga, and its name in processed_events. */
 export const ORDER_SAGA_CONSUMER = 'order-saga';
@@ -40,24 +40,19 @@ export function createOrderSagaHandler(deps: { orm: MikroORM; logger: Logger }) 
   return async (event: DomainEvent): Promise<void> => {
     const em = deps.orm.em.fork();
     await em.transactional(async (tx) => {
-      const claim = { consumer: ORDER_SAGA_CONSUMER, eventId: event.id };
-      const step = event.type === 'PaymentRefunded' ? null : sagaStep(event);
-      if (!step) {
-        if (!(await claimEvent(tx, claim.consumer, claim.eventId))) {
-          logger.debug({ eventId: event.id, type: event.type }, 'event applied before; skipped');
-          return;
-        }
-        if (event.type === 'PaymentRefunded') {
-          const refund = await recordRefund(tx, event.payload.orderId, event.payload.amount);
-          logger.info({ eventId: event.id, orderId: event.payload.orderId, ...refund }, 'refund recorded');
-        }
+      if (!(await claimEvent(tx, ORDER_SAGA_CONSUMER, event.id))) {
+        logger.debug({ eventId: event.id, type: event.type }, 'event applied before; skipped');
         return;
       }
-      // The claim rides in the transition's update: one round trip fewer per event.
-      const { claimed, change } = await claimAndTransition(tx, claim, step.orderId, step.to, step.reason);
-      if (!claimed) {
-        logger.debug({ eventId: event.id, type: event.type }, 'event applied before; skipped');
-      } else if (change) {
+      if (event.type === 'PaymentRefunded') {
+        const refund = await recordRefund(tx, event.payload.orderId, event.payload.amount);
+        logger.info({ eventId: event.id, orderId: event.payload.orderId, ...refund }, 'refund recorded');
+        return;
+      }
+      const step = sagaStep(event);
+      if (!step) return;
+      const change = await transition(tx, step.orderId, step.to, step.reason);
+      if (change) {
         logger.info(
           { eventId: event.id, type: event.type, orderId: step.orderId, status: step.to, sequence: change.sequence },
           'order status changed',
