@@ -14,7 +14,7 @@ import {
   mergeGuestLine,
 } from './cart-rules.ts';
 import { loadCartLines, loadCartView, type CartView } from './cart-view.ts';
-import { addChecks, availableNow, cartCurrencies, isForSale } from './lookups.ts';
+import { availableNow, cartCurrencies, isForSale } from './lookups.ts';
 
 /** A cart mutation's payload: the cart after the change, or what to fix (and nothing changed). */
 export interface CartPayload {
@@ -161,23 +161,32 @@ export class CartService {
     return this.#change(ctx, cartId, async (em) => {
       const missing = await lockCart(em, target);
       if (missing) return [missing];
-      // Everything the checks need, read under the cart's lock in one round trip, so two adds
-      // racing in different currencies cannot both pass.
-      const checks = await addChecks(em, cartId, productId);
-      if (checks.existing === null && checks.lines >= MAX_CART_LINES) {
-        return [
-          userError('INVALID_QUANTITY', `A cart holds at most ${MAX_CART_LINES} different products; remove one first`, [
-            'input',
-            'productId',
-          ]),
-        ];
+      const [existing] = await em.execute<{ quantity: number }[]>(
+        'select quantity from cart_lines where cart_id = ? and product_id = ?',
+        [cartId, productId],
+      );
+      if (!existing) {
+        const [count] = await em.execute<{ lines: number }[]>(
+          'select count(*)::int as lines from cart_lines where cart_id = ?',
+          [cartId],
+        );
+        if ((count?.lines ?? 0) >= MAX_CART_LINES) {
+          return [
+            userError(
+              'INVALID_QUANTITY',
+              `A cart holds at most ${MAX_CART_LINES} different products; remove one first`,
+              ['input', 'productId'],
+            ),
+          ];
+        }
       }
-      const total = (checks.existing ?? 0) + input.quantity;
-      const { currencies } = checks;
+      const total = (existing?.quantity ?? 0) + input.quantity;
+      // Read under the cart's lock, so two adds racing in different currencies cannot both pass.
+      const currencies = await cartCurrencies(em, cartId, productId);
       const refused =
         (currencies.line === null ? null : checkCurrency(currencies.line, currencies.others)) ??
         checkLineQuantity(total, this.#maxLineQuantity) ??
-        checkAvailable(total, checks.available);
+        checkAvailable(total, await availableNow(em, productId));
       if (refused) return [refused];
       // The unique (cart, product) key decides between a new line and a bigger one, so even
       // two adds racing past the lock-free checks above cannot create two lines.
